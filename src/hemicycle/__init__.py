@@ -1,0 +1,1 @@
+"""Hémicycle: the system of record of a local assembly's acts."""

@@ -1,0 +1,18 @@
+"""Shared fixtures: a small authority with one user per role, and a second authority to prove
+isolation. Built by ``hemicycle.core.testing.build_world``."""
+
+import pytest
+
+
+@pytest.fixture
+def world(db):
+    from hemicycle.core.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def other_world(db):
+    from hemicycle.core.testing import build_world
+
+    return build_world(slug="autreville", name="Commune d'Autreville", siren="213000019")

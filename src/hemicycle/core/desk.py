@@ -1,0 +1,16 @@
+"""What the home page shows a user. Sections are added by the features they belong to."""
+
+from hemicycle.acts.models import Act
+
+
+def desk_context(request) -> dict:
+    user = request.user
+    my_acts = (Act.objects.filter(authority=request.authority, drafter=user)
+               .select_related("department").order_by("-updated_at")[:20])
+    context = {"my_acts": my_acts}
+    try:
+        from hemicycle.circuits.inbox import inbox_sections
+    except ImportError:  # circuits inbox not built yet
+        return context
+    context.update(inbox_sections(user))
+    return context

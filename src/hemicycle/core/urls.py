@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("accueil/", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+]
