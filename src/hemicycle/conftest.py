@@ -16,3 +16,9 @@ def other_world(db):
     from hemicycle.core.testing import build_world
 
     return build_world(slug="autreville", name="Commune d'Autreville", siren="213000019")
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Background tasks run in-process in tests (the worker is tested on its own)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -4,5 +4,10 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("hemicycle.core.urls")),
     path("compte/", include("hemicycle.accounts.urls")),
+    path("actes/", include("hemicycle.acts.urls")),
+    path("", include("hemicycle.documents.urls")),
+    path("circuits/", include("hemicycle.circuits.urls")),
+    path("notifications/", include("hemicycle.notifications.urls")),
+    path("organisation/", include("hemicycle.organisation.urls")),
     path("admin/", admin.site.urls),
 ]
