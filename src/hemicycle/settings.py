@@ -156,6 +156,7 @@ USE_TZ = True
 # --- Files --------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("HEMICYCLE_STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("HEMICYCLE_STORAGE_PATH", DATA_DIR / "files"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -203,3 +204,6 @@ LOGGING = {
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 # Static files are served by WhiteNoise; in embedded mode straight from the apps (no collectstatic).
 WHITENOISE_USE_FINDERS = env_bool("HEMICYCLE_STATIC_FROM_APPS", True)
+
+# Periodic tasks enqueued by `hemicycle run_scheduler`: (dotted path of a django.tasks task, seconds).
+HEMICYCLE_PERIODIC_TASKS: list[tuple[str, int]] = []

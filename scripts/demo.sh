@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make demo`: migrate the embedded SQLite database, load the demo authority (once), then run
+# the web server and the task worker until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export HEMICYCLE_DATA=${HEMICYCLE_DATA:-$PWD/var}
+export HEMICYCLE_BASE_URL=${HEMICYCLE_BASE_URL:-http://127.0.0.1:${PORT:-8000}}
+PORT=${PORT:-8000}
+mkdir -p "$HEMICYCLE_DATA/logs"
+
+$BIN/hemicycle migrate --noinput >/dev/null
+$BIN/hemicycle load_demo --if-empty
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+$BIN/hemicycle db_worker --queue-name '*' >>"$HEMICYCLE_DATA/logs/worker.log" 2>&1 &
+pids+=($!)
+$BIN/hemicycle run_scheduler >>"$HEMICYCLE_DATA/logs/scheduler.log" 2>&1 &
+pids+=($!)
+$BIN/hemicycle runserver "127.0.0.1:$PORT" --noreload >>"$HEMICYCLE_DATA/logs/server.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 60); do
+  if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
+  sleep 0.5
+done
+$BIN/hemicycle demo_accounts --url "http://127.0.0.1:$PORT/"
+echo "Journaux : $HEMICYCLE_DATA/logs/ (serveur, tâches de fond, e-mails dans worker.log)."
+echo "Ctrl-C pour arrêter."
+wait -n "${pids[@]}"
