@@ -22,3 +22,9 @@ def other_world(db):
 def _immediate_tasks(settings):
     """Background tasks run in-process in tests (the worker is tested on its own)."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests hash many passwords (production keeps Argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -155,6 +155,7 @@ USE_TZ = True
 
 # --- Files --------------------------------------------------------------------------------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("HEMICYCLE_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("HEMICYCLE_STORAGE_PATH", DATA_DIR / "files"))
@@ -206,4 +207,6 @@ DSFR_USE_INTEGRITY_CHECKSUMS = True
 WHITENOISE_USE_FINDERS = env_bool("HEMICYCLE_STATIC_FROM_APPS", True)
 
 # Periodic tasks enqueued by `hemicycle run_scheduler`: (dotted path of a django.tasks task, seconds).
-HEMICYCLE_PERIODIC_TASKS: list[tuple[str, int]] = []
+HEMICYCLE_PERIODIC_TASKS: list[tuple[str, int]] = [
+    ("hemicycle.circuits.tasks.send_reminders", 3600),  # at most one reminder a day per late step
+]

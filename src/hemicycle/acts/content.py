@@ -17,7 +17,10 @@ def report_was_altered(original: str, cleaned: str) -> bool:
     """True when sanitising removed something the user may want to know about."""
     def norm(s):
         return "".join((s or "").split())
-    return norm(nh3.clean(original or "", tags=REPORT_TAGS, attributes=REPORT_ATTRIBUTES,
+    # ``rel`` is what sanitise_report itself puts on links: a stored report re-saved unchanged
+    # must not be reported as altered.
+    attributes = {**REPORT_ATTRIBUTES, "a": REPORT_ATTRIBUTES["a"] | {"rel"}}
+    return norm(nh3.clean(original or "", tags=REPORT_TAGS, attributes=attributes,
                           url_schemes={"http", "https", "mailto"}, link_rel=None)) != norm(original)
 
 

@@ -92,9 +92,19 @@ class NumberingCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["authority", "scope"], name="unique_numbering_scope")]
 
 
+def slug_for_reference(reference: str) -> str:
+    """URL form of a reference: "2026 DAC 123" → "2026-DAC-123" (spaces → "-", "/" → "_")."""
+    return "-".join(reference.split()).replace("/", "_").replace("?", "_").replace("#", "_").replace("%", "_")
+
+
 class Act(models.Model):
     authority = models.ForeignKey("organisation.Authority", on_delete=models.PROTECT, related_name="acts")
     reference = models.CharField(_("référence"), max_length=60)
+    # URL form of the reference (/actes/2026-DAC-123/), stored so that look-ups never have to
+    # guess which dashes were spaces. Filled on first save (see ``unique_slug``).
+    # Code that bulk_creates acts (no save()) must set it: ``slug=slug_for_reference(reference)``.
+    slug = models.CharField(_("identifiant d'URL"), max_length=80, default="", blank=True, editable=False,
+                            db_index=True)
     nature = models.CharField(_("nature"), max_length=2, choices=Nature.choices, default=Nature.DE)
     state = models.CharField(_("état"), max_length=20, choices=ActState.choices, default=ActState.DRAFT, db_index=True)
     object = models.CharField(_("objet"), max_length=500)
@@ -130,16 +140,32 @@ class Act(models.Model):
     class Meta:
         verbose_name = _("acte")
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["authority", "reference"], name="unique_act_reference")]
+        constraints = [models.UniqueConstraint(fields=["authority", "reference"], name="unique_act_reference"),
+                       models.UniqueConstraint(fields=["authority", "slug"], condition=~models.Q(slug=""),
+                                               name="unique_act_slug")]
         indexes = [models.Index(fields=["authority", "state"])]
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.object}"
 
-    @property
-    def slug(self) -> str:
-        """URL form of the reference: "2026 DAC 123" → "2026-DAC-123"."""
-        return self.reference.replace(" ", "-").replace("/", "_")
+    def save(self, *args, **kwargs):
+        if not self.slug and self.reference:
+            self.slug = self.unique_slug()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
+        super().save(*args, **kwargs)
+
+    def unique_slug(self) -> str:
+        """A slug free in the authority: the reference's URL form, suffixed "~2", "~3"… in
+        the rare case two references give the same URL form ("2026 A 1" and "2026-A-1")."""
+        base = slug_for_reference(self.reference)
+        taken = set(Act.objects.filter(authority_id=self.authority_id, slug__startswith=base)
+                    .exclude(pk=self.pk).values_list("slug", flat=True))
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}~{n}"
+        return slug
 
     CONTENT_FIELDS = ("object", "report", "visas", "considerants", "articles", "nature", "matiere_codes",
                       "department_id", "rapporteur_id", "target_sitting_type", "target_sitting_date",

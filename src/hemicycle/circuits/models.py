@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hemicycle.acts.models import Nature
@@ -92,11 +93,20 @@ class StepRun(models.Model):
     rule = models.CharField(max_length=3, choices=StepRule.choices)
     deadline_days = models.PositiveSmallIntegerField(default=5)
     approvers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="step_runs")
+    # Who should approve, copied from the template at submission (named user ids, role, scope)
+    # so that editing the template later does not change a circuit under way. Resolved into
+    # ``approvers`` when the step first becomes active (see circuits.selection).
+    approver_spec = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.WAITING, db_index=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(null=True, blank=True, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     last_reminder_at = models.DateTimeField(null=True, blank=True)
+    # Incremented at each activation: a step sent back to re-examines from scratch, and only
+    # the decisions of the current round count towards its rule.
+    round = models.PositiveSmallIntegerField(default=0)
+    # Set when the step was re-activated by a send-back from a later step ("renvoyé vers moi").
+    returned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["run", "position"]
@@ -104,6 +114,11 @@ class StepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"
+
+    @property
+    def is_late(self) -> bool:
+        """An active step whose deadline (activation + deadline_days) has passed."""
+        return self.state == self.State.ACTIVE and self.deadline is not None and self.deadline < timezone.now()
 
 
 class Decision(models.Model):
@@ -124,6 +139,7 @@ class Decision(models.Model):
     target_position = models.PositiveSmallIntegerField(null=True, blank=True)  # send back to an earlier step
     delegate_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
+    round = models.PositiveSmallIntegerField(default=1)  # the step's round when the decision was taken
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

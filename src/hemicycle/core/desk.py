@@ -1,6 +1,7 @@
 """What the home page shows a user. Sections are added by the features they belong to."""
 
 from hemicycle.acts.models import Act
+from hemicycle.circuits.inbox import inbox_sections
 
 
 def desk_context(request) -> dict:
@@ -8,9 +9,5 @@ def desk_context(request) -> dict:
     my_acts = (Act.objects.filter(authority=request.authority, drafter=user)
                .select_related("department").order_by("-updated_at")[:20])
     context = {"my_acts": my_acts}
-    try:
-        from hemicycle.circuits.inbox import inbox_sections
-    except ImportError:  # circuits inbox not built yet
-        return context
     context.update(inbox_sections(user))
     return context

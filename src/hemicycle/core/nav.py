@@ -5,6 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 ENTRIES: list[tuple] = [
+    (_("Actes"), "acts:list", ("drafter", "approver", "secretariat", "signatory", "administrator")),
+    (_("Bannette"), "circuits:inbox", ()),
+    (_("Notifications"), "notifications:list", ()),
+    (_("Circuits"), "circuits:templates", ("administrator",)),
+    (_("Organisation"), "organisation:home", ("administrator", "secretariat")),
+    (_("Mon compte"), "accounts:account", ()),
 ]
 
 

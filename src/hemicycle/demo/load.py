@@ -16,6 +16,7 @@ from hemicycle.acts import actions as act_actions
 from hemicycle.acts.classification import load_default_classification
 from hemicycle.acts.models import Act, Matiere
 from hemicycle.circuits import actions as circuit_actions
+from hemicycle.circuits.permissions import active_step
 from hemicycle.circuits.models import CircuitTemplate, StepRule, StepTemplate
 from hemicycle.core.roles import Role
 from hemicycle.organisation.models import Authority, Committee, Department, Mandate, Member, PoliticalGroup
@@ -232,12 +233,29 @@ def load_commune(seed: int = 2026) -> Loaded:
             act.refresh_from_db()
             if act.state != "in_circuit":
                 break
-            step = circuit_actions.active_step(act)
+            step = active_step(act)
             for approver in list(step.approvers.all()):
                 act.refresh_from_db()
-                if act.state == "in_circuit" and circuit_actions.active_step(act) == step:
+                if act.state == "in_circuit" and active_step(act) == step:
                     circuit_actions.approve(approver, act, "Vu, avis favorable.")
+    _age_some_steps(authority)
     return loaded
+
+
+def _age_some_steps(authority) -> None:
+    """Demo only: make a few waiting steps late, as if submitted a week ago, so the
+    "En retard" tab and the reminders have something to show on a fresh demo."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hemicycle.circuits.models import StepRun
+
+    late = StepRun.objects.filter(run__act__authority=authority, state=StepRun.State.ACTIVE).order_by("pk")[:4]
+    week_ago = timezone.now() - timedelta(days=8)
+    for step in late:
+        StepRun.objects.filter(pk=step.pk).update(activated_at=week_ago,
+                                                  deadline=week_ago + timedelta(days=step.deadline_days))
 
 
 @transaction.atomic

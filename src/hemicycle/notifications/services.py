@@ -23,3 +23,13 @@ def _enqueue_emails(ids):
     from .tasks import send_notification_emails
 
     send_notification_emails.enqueue(ids)
+
+
+def mark_read(user, ids=None) -> int:
+    """Mark the user's notifications as read (the given ids only, or all); returns how many."""
+    from django.utils import timezone
+
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

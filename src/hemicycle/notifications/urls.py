@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("lire/", views.mark_read, name="mark_read"),
+    path("tout-lire/", views.mark_all_read, name="mark_all_read"),
+]
