@@ -30,7 +30,7 @@ def test_history_lists_creation_edit_annexes_comments_and_other_modules_events(w
     assert "publiée : oui → non" in page
     assert "Annexe retirée" in page
     assert "À compléter" in page and "Commentaire" in page
-    assert "Circuit de validation : step approved" in page and "Chef de bureau" in page
+    assert "Visa — étape « Chef de bureau »" in page
     assert drafter.display_name in page and world.users[Role.APPROVER].display_name in page
     # oldest first
     assert page.index("Modification — version 2") < page.index("Annexe ajoutée") < page.index("À compléter")

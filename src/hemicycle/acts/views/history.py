@@ -46,6 +46,13 @@ PREFIX_LABELS = {
 }
 
 
+def _module_describers():
+    """Other modules describe their own events on the act (circuits, later sittings…)."""
+    from hemicycle.circuits.history import describe as circuit_events
+
+    return [circuit_events]
+
+
 def _yes_no(value) -> str:
     return _("oui") if value else _("non")
 
@@ -97,6 +104,10 @@ def describe(entry, act) -> dict:
         label = _("Réponse à un commentaire") if data.get("parent") else ACTION_LABELS[action]
         return {"label": label, "details": details, "link": link}
     else:
+        for other in _module_describers():
+            described = other(entry)
+            if described is not None:
+                return described
         prefix, _dot, rest = action.partition(".")
         base = PREFIX_LABELS.get(prefix)
         label = f"{base} : {rest.replace('_', ' ')}" if base and rest else action
