@@ -1,0 +1,322 @@
+"""Benchmark runner (``make bench`` → scripts/bench.sh → ``python -m bench``).
+
+B0 — render the Paris preset's 800 acts to PDF:
+  Hémicycle: ``render_act_pdf`` (Typst) in a pool of 2 worker processes, as production workers
+  run it (the pool is started and warmed before the clock starts; its start-up is reported).
+  Reference: the method of ODT/DOCX-template systems — one ODT per act generated from the same
+  data, converted by LibreOffice headless, 100 files per ``soffice`` call, 2 calls in parallel
+  with separate user profiles (profiles created before the clock starts).
+Both run in the same invocation, interleaved (T R, then R T … with ``--rounds``); the median of
+each is reported, with ratio = reference seconds / Hémicycle seconds. Every PDF is checked.
+"""
+
+import argparse
+import concurrent.futures as cf
+import json
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+RESULTS = ROOT / "bench" / "results.json"
+
+
+def setup_django(data_dir: Path | None = None) -> None:
+    """Render code uses Django's translations: configure settings before importing it."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hemicycle.settings")
+    if data_dir is not None:
+        os.environ.setdefault("HEMICYCLE_DATA", str(data_dir))
+    import django
+
+    django.setup()
+
+
+# --- Hémicycle: Typst in worker processes ------------------------------------------------------
+
+def _init_worker() -> None:
+    setup_django()
+    from bench.dataset import paris_acts
+    from hemicycle.documents.render import render_act_pdf
+
+    render_act_pdf(paris_acts(1, seed=1)[0])  # fonts and template loaded, as in a running worker
+
+
+def _ping(delay: float) -> int:
+    time.sleep(delay)
+    return os.getpid()
+
+
+def _render_chunk(job) -> int:
+    from hemicycle.documents.render import render_act_pdf
+
+    start, acts, out_dir, pdfa = job
+    for offset, data in enumerate(acts):
+        Path(out_dir, f"{start + offset:04d}.pdf").write_bytes(render_act_pdf(data, pdfa=pdfa))
+    return len(acts)
+
+
+class TypstPool:
+    """A warm pool of worker processes (spawned, so no state leaks from the parent)."""
+
+    def __init__(self, workers: int = 2):
+        self.workers = workers
+        started = time.perf_counter()
+        self.pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_init_worker)
+        pids = set()
+        while len(pids) < workers:  # every worker up, initialised and idle
+            pids |= set(self.pool.map(_ping, [0.2] * workers))
+        self.start_seconds = time.perf_counter() - started
+
+    def render(self, acts: list[dict], out_dir: Path, *, pdfa: bool = False, chunk: int = 10) -> float:
+        """Render every act to ``out_dir/NNNN.pdf``; returns the elapsed seconds."""
+        _reset(out_dir)
+        started = time.perf_counter()
+        jobs = [(i, acts[i:i + chunk], str(out_dir), pdfa) for i in range(0, len(acts), chunk)]
+        done = sum(self.pool.map(_render_chunk, jobs))
+        elapsed = time.perf_counter() - started
+        assert done == len(acts), (done, len(acts))
+        return elapsed
+
+    def close(self):
+        self.pool.shutdown()
+
+
+def run_typst(acts: list[dict], out_dir: Path, workers: int = 2) -> float:
+    """The Typst half on its own (used by the test that keeps this code alive)."""
+    pool = TypstPool(workers)
+    try:
+        return pool.render(acts, out_dir)
+    finally:
+        pool.close()
+
+
+def single_process_ms(acts: list[dict], *, pdfa: bool = False) -> float:
+    """Milliseconds per act, one process, after one warm-up render."""
+    from hemicycle.documents.render import render_act_pdf
+
+    for data in acts[:3]:  # warm-up: fonts, template, caches
+        render_act_pdf(data, pdfa=pdfa)
+    started = time.perf_counter()
+    for data in acts:
+        render_act_pdf(data, pdfa=pdfa)
+    return (time.perf_counter() - started) * 1000 / len(acts)
+
+
+# --- Reference: ODT + LibreOffice headless -----------------------------------------------------
+
+def find_soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def soffice_version(soffice: str) -> str:
+    try:
+        out = subprocess.run([soffice, "--version"], capture_output=True, text=True, timeout=60).stdout
+        return out.strip().split(" (")[0] or "LibreOffice"
+    except (OSError, subprocess.SubprocessError):
+        return "LibreOffice"
+
+
+class LibreOffice:
+    def __init__(self, soffice: str, work: Path, lanes: int = 2, batch: int = 100):
+        self.soffice, self.lanes, self.batch = soffice, lanes, batch
+        self.profiles = [work / f"profile-{i}" for i in range(lanes)]
+        # Create every profile once, outside the clock (a real deployment keeps its profile).
+        from bench.dataset import paris_acts
+        from bench.odt import act_odt
+
+        warm = work / "warm"
+        _reset(warm)
+        (warm / "warm.odt").write_bytes(act_odt(paris_acts(1, seed=1)[0]))
+        for profile in self.profiles:
+            self._convert(profile, [warm / "warm.odt"], warm)
+
+    def _convert(self, profile: Path, files: list[Path], out_dir: Path) -> None:
+        cmd = [self.soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
+               "--nolockcheck", "--nologo", "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, files)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        if proc.returncode != 0:
+            raise RuntimeError(f"soffice a échoué ({proc.returncode}) : {proc.stderr[-500:]}")
+
+    def render(self, acts: list[dict], work: Path, out_dir: Path) -> tuple[float, float]:
+        """Generate one ODT per act then convert them; returns (total seconds, generation seconds)."""
+        from bench.odt import act_odt
+
+        odt_dir = work / "odt"
+        _reset(odt_dir)
+        _reset(out_dir)
+        started = time.perf_counter()
+        files = []
+        for i, data in enumerate(acts):
+            path = odt_dir / f"{i:04d}.odt"
+            path.write_bytes(act_odt(data))
+            files.append(path)
+        generated = time.perf_counter() - started
+        batches = [files[i:i + self.batch] for i in range(0, len(files), self.batch)]
+
+        def lane(k: int) -> None:
+            for batch in batches[k::self.lanes]:
+                self._convert(self.profiles[k], batch, out_dir)
+
+        with cf.ThreadPoolExecutor(self.lanes) as threads:
+            list(threads.map(lane, range(self.lanes)))
+        return time.perf_counter() - started, generated
+
+
+# --- Checks --------------------------------------------------------------------------------------
+
+def check_pdfs(out_dir: Path, acts: list[dict], *, sample: int = 5) -> dict:
+    """Every act has a PDF that opens with at least one page; a sample carries its object."""
+    import pypdf
+
+    pages, problems = [], []
+    for i in range(len(acts)):
+        path = out_dir / f"{i:04d}.pdf"
+        if not path.exists():
+            problems.append(f"{path.name} manquant")
+            continue
+        try:
+            reader = pypdf.PdfReader(path)
+            n = len(reader.pages)
+        except Exception as exc:  # noqa: BLE001 - any unreadable PDF is a failed check
+            problems.append(f"{path.name} illisible : {exc}")
+            continue
+        if n < 1:
+            problems.append(f"{path.name} sans page")
+        pages.append(n)
+        if i % max(1, len(acts) // sample) == 0:
+            text = "".join("".join(p.extract_text() or "" for p in reader.pages).split())
+            expected = "".join(acts[i]["object"].split())[:25]
+            if expected not in text or "Article1" not in text:
+                problems.append(f"{path.name} : texte attendu absent")
+    return {"documents": len(pages), "pages": sum(pages), "min_pages": min(pages, default=0),
+            "max_pages": max(pages, default=0), "problems": problems}
+
+
+def _reset(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+
+
+# --- B0 ------------------------------------------------------------------------------------------
+
+def bench_b0(count: int, rounds: int, workers: int, batch: int, reference: bool, work: Path) -> dict:
+    from bench.dataset import paris_acts
+
+    acts = paris_acts(count)
+    soffice = find_soffice() if reference else None
+    if reference and soffice is None:
+        raise SystemExit("soffice introuvable : installez libreoffice-writer-nogui (scripts/bench.sh le fait).")
+
+    print(f"B0 : {count} actes, {workers} processus Typst"
+          + (f", LibreOffice {batch} fichiers par appel × {workers} appels en parallèle" if soffice else ""),
+          flush=True)
+    pool = TypstPool(workers)
+    office = LibreOffice(soffice, work, lanes=workers, batch=batch) if soffice else None
+    typst_times, ref_times, gen_times = [], [], []
+    try:
+        for r in range(rounds):
+            order = ("typst", "ref") if r % 2 == 0 else ("ref", "typst")
+            for which in order:
+                if which == "typst":
+                    typst_times.append(pool.render(acts, work / "typst"))
+                    print(f"  tour {r + 1} Typst       : {typst_times[-1]:7.2f} s", flush=True)
+                elif office is not None:
+                    total, generated = office.render(acts, work, work / "reference")
+                    ref_times.append(total)
+                    gen_times.append(generated)
+                    print(f"  tour {r + 1} LibreOffice : {total:7.2f} s (dont génération ODT {generated:.2f} s)",
+                          flush=True)
+    finally:
+        pool.close()
+
+    sample = acts[:min(len(acts), 100)]
+    single = single_process_ms(sample)
+    single_pdfa = single_process_ms(sample, pdfa=True)
+
+    typst_check = check_pdfs(work / "typst", acts)
+    result = {
+        "acts": count,
+        "seconds": round(statistics.median(typst_times), 3),
+        "ms_per_act_single": round(single, 2),
+        "ms_per_act_single_pdfa": round(single_pdfa, 2),
+        "workers": workers,
+        "pool_start_seconds": round(pool.start_seconds, 3),
+        "rounds": rounds,
+        "pages": typst_check["pages"],
+        "check": "ok" if not typst_check["problems"] and typst_check["documents"] == count else "ÉCHEC",
+        "problems": typst_check["problems"][:10],
+        "cpus": os.cpu_count(),
+    }
+    if office is not None:
+        ref_check = check_pdfs(work / "reference", acts)
+        result.update({
+            "reference_seconds": round(statistics.median(ref_times), 3),
+            "ratio": round(statistics.median(ref_times) / statistics.median(typst_times), 2),
+            "reference_generation_seconds": round(statistics.median(gen_times), 3),
+            "reference_pages": ref_check["pages"],
+            "reference_check": "ok" if not ref_check["problems"] and ref_check["documents"] == count else "ÉCHEC",
+            "reference_problems": ref_check["problems"][:10],
+            "reference": f"{soffice_version(soffice)}, ODT, {batch} fichiers par appel, {workers} appels en parallèle",
+        })
+    return result
+
+
+def print_table(results: dict) -> None:
+    b0 = results["B0"]
+    rows = [("scénario", "actes", "Hémicycle (s)", "référence (s)", "ratio", "ms/acte (1 proc.)", "contrôle")]
+    rows.append(("B0 rendu des actes", str(b0["acts"]), f"{b0['seconds']:.2f}",
+                 f"{b0['reference_seconds']:.2f}" if "reference_seconds" in b0 else "—",
+                 f"{b0['ratio']:.1f}×" if "ratio" in b0 else "—",
+                 f"{b0['ms_per_act_single']:.1f} (PDF/A {b0['ms_per_act_single_pdfa']:.1f})",
+                 b0["check"] + (" / " + b0["reference_check"] if "reference_check" in b0 else "")))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    for key in ("problems", "reference_problems"):
+        for problem in b0.get(key, []):
+            print(f"  ! {problem}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="40 actes, résultats dans bench/out/ seulement")
+    parser.add_argument("--acts", type=int, help="nombre d'actes (800 par défaut, 40 avec --quick)")
+    parser.add_argument("--rounds", type=int, default=3, help="tours alternés Typst/LibreOffice (3 par défaut)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=100, help="fichiers par appel soffice")
+    parser.add_argument("--no-reference", action="store_true", help="sans LibreOffice")
+    args = parser.parse_args(argv)
+    count = args.acts or (40 if args.quick else 800)
+    rounds = 1 if args.quick and args.rounds == 3 else args.rounds
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="b0-", dir=OUT))
+    setup_django(work / "data")
+    try:
+        batch = min(args.batch, -(-count // args.workers))  # every lane gets work, even with --quick
+        b0 = bench_b0(count, rounds, args.workers, batch, not args.no_reference, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    target = OUT / "results-quick.json" if (args.quick or args.acts) else RESULTS
+    results = json.loads(target.read_text()) if target.exists() else {}
+    results["B0"] = b0
+    target.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print_table(results)
+    print(f"\nRésultats : {target.relative_to(ROOT)}")
+    return 0 if b0["check"] == "ok" and b0.get("reference_check", "ok") == "ok" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

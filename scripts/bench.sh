@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark scenario, Hémicycle and its reference method side by side.
+#   scripts/bench.sh [--quick] [other options of `python -m bench`, see --help]
+# Needs LibreOffice (the reference method of B0): Debian's libreoffice-writer-nogui is
+# installed when `soffice` is missing. Writes bench/results.json and prints a table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "Installation de LibreOffice Writer (paquet Debian libreoffice-writer-nogui)…"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-writer-nogui >/dev/null
+fi
+soffice --version
+
+# Benchmarks get their own data folder: never the demo's database or files.
+if [ -n "${HEMICYCLE_BENCH_DATA:-}" ]; then
+  export HEMICYCLE_DATA=$HEMICYCLE_BENCH_DATA
+else
+  HEMICYCLE_DATA=$(mktemp -d /tmp/hemicycle-bench.XXXXXX)
+  export HEMICYCLE_DATA
+  trap 'rm -rf "$HEMICYCLE_DATA"' EXIT
+fi
+export HEMICYCLE_TASKS=immediate
+"$BIN/python" -m bench "$@"
