@@ -32,6 +32,11 @@ def next_reference(authority, *, nature: str, dept: str, year: int) -> str:
                 counter = NumberingCounter.objects.create(authority=authority, scope=key, value=0)
         except IntegrityError:  # created meanwhile by a concurrent transaction
             counter = NumberingCounter.objects.select_for_update().get(authority=authority, scope=key)
-    NumberingCounter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
-    counter.refresh_from_db(fields=["value"])
-    return render(pattern, year=year, dept=dept, nature=nature, seq=counter.value)
+    from .models import Act
+
+    while True:  # skips a number only if an older pattern already produced that very reference
+        NumberingCounter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
+        counter.refresh_from_db(fields=["value"])
+        reference = render(pattern, year=year, dept=dept, nature=nature, seq=counter.value)
+        if not Act.objects.filter(authority=authority, reference=reference).exists():
+            return reference

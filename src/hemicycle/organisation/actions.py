@@ -410,3 +410,41 @@ def import_classification_file(actor, authority: Authority, content: bytes):
 
     require_administrator(actor, authority)
     return import_classification(authority, content, actor=actor)
+
+
+# --- numbering of acts ----------------------------------------------------------------------
+
+@transaction.atomic
+def save_numbering_patterns(actor, authority: Authority, patterns: dict[str, str]):
+    """Set the reference pattern of each nature (e.g. ``{year} {dept} {seq}``).
+
+    Counters run per rendered prefix, so a new pattern starts its own count while references
+    already given keep their number; patterns are checked by rules.numbering.check_pattern.
+    """
+    from hemicycle.acts.models import Nature, NumberingPattern
+    from hemicycle.acts.numbering import DEFAULT_PATTERN
+    from hemicycle.rules.numbering import PatternError, check_pattern
+
+    require_administrator(actor, authority)
+    errors, changes = {}, {}
+    for nature, pattern in patterns.items():
+        if nature not in Nature.values:
+            errors[nature] = "Nature inconnue."
+            continue
+        pattern = (pattern or "").strip() or DEFAULT_PATTERN
+        try:
+            check_pattern(pattern)
+        except PatternError as exc:
+            errors[nature] = str(exc)
+            continue
+        row = NumberingPattern.objects.filter(authority=authority, nature=nature).first()
+        old = row.pattern if row else DEFAULT_PATTERN
+        if old != pattern:
+            NumberingPattern.objects.update_or_create(authority=authority, nature=nature, defaults={"pattern": pattern})
+            changes[nature] = [old, pattern]
+    if errors:
+        raise ValidationError(errors)
+    if changes:
+        record("authority.numbering_changed", actor=actor, authority=authority, obj=authority,
+               data={"changes": changes})
+    return changes

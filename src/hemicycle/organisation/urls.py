@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import authority, classification, committees, departments, groups, home, imports, members, users
+from .views import authority, classification, committees, departments, groups, home, imports, members, numbering, users
 
 app_name = "organisation"
 urlpatterns = [
@@ -35,4 +35,5 @@ urlpatterns = [
     path("commissions/<int:pk>/", committees.committee_detail, name="committee"),
     path("commissions/<int:pk>/modifier/", committees.committee_edit, name="committee_edit"),
     path("classification/", classification.classification, name="classification"),
+    path("numerotation/", numbering.numbering, name="numbering"),
 ]

@@ -13,7 +13,7 @@ VIEWERS = (Role.ADMINISTRATOR, Role.SECRETARIAT)
 
 SECTIONS = (("department", "departments"), ("user", "users"), ("member", "members"), ("mandate", "members"),
             ("group", "groups"), ("committee", "committees"), ("classification", "classification"),
-            ("authority", "authority"))
+            ("authority", "authority"), ("numbering", "numbering"))
 
 
 def _section(request) -> str:
