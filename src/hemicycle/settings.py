@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "hemicycle.circuits",
     "hemicycle.documents",
     "hemicycle.notifications",
+    "hemicycle.sittings",
+    "hemicycle.portal",
 ]
 
 MIDDLEWARE = [

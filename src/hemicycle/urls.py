@@ -9,5 +9,7 @@ urlpatterns = [
     path("circuits/", include("hemicycle.circuits.urls")),
     path("notifications/", include("hemicycle.notifications.urls")),
     path("organisation/", include("hemicycle.organisation.urls")),
+    path("seances/", include("hemicycle.sittings.urls")),
+    path("elu/", include("hemicycle.portal.urls")),
     path("admin/", admin.site.urls),
 ]

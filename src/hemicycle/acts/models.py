@@ -32,6 +32,10 @@ class ActState(models.TextChoices):
     IN_CIRCUIT = "in_circuit", _("En circuit de validation")
     SENT_BACK = "sent_back", _("Renvoyé au rédacteur")
     READY = "ready", _("Prêt pour la séance")
+    ON_AGENDA = "on_agenda", _("Inscrit à l'ordre du jour")
+    ADOPTED = "adopted", _("Adopté")
+    REJECTED = "rejected", _("Rejeté")
+    WITHDRAWN = "withdrawn", _("Retiré de l'ordre du jour")
 
 
 class ClassificationVersion(models.Model):

@@ -1,0 +1,5 @@
+"""URLs of the sittings' minutes pages (merged into sittings/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
