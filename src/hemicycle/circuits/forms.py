@@ -3,28 +3,15 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm, DsfrBoundField
+from dsfr.forms import DsfrBaseForm
 
 from hemicycle.acts.models import Nature, SittingType
 from hemicycle.acts.permissions import STAFF_ROLES
+from hemicycle.core.forms import BoundField
 from hemicycle.core.roles import Role
 from hemicycle.organisation.models import Department
 
 from .models import StepRule
-
-
-class BoundField(DsfrBoundField):
-    """django-dsfr's field markup, with checkbox snippets of our own (theirs need widget_tweaks)."""
-
-    @property
-    def template_name(self):
-        if self.field.template_name:
-            return self.field.template_name
-        if self.widget_type == "checkbox":
-            return "circuits/fields/checkbox.html"
-        if self.widget_type == "checkboxselectmultiple":
-            return "circuits/fields/checkboxes.html"
-        return super().template_name
 
 
 class Form(DsfrBaseForm):

@@ -4,27 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
 from hemicycle.accounts.models import User
+from hemicycle.core.forms import BoundField
 from hemicycle.core.roles import Role
 
 from .models import Authority, Committee, Department, Mandate, Member, PoliticalGroup
-
-
-class BoundField(DsfrBoundField):
-    """django-dsfr's field markup, with our own checkbox snippets (theirs need widget_tweaks)."""
-
-    @property
-    def template_name(self):
-        if self.field.template_name:
-            return self.field.template_name
-        if self.widget_type == "checkbox":
-            return "organisation/fields/checkbox.html"
-        if self.widget_type == "checkboxselectmultiple":
-            return "organisation/fields/checkboxes.html"
-        return super().template_name
 
 
 class DsfrMixin:
