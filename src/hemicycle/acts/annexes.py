@@ -14,6 +14,8 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PDF = "application/pdf"
 ODT = "application/vnd.oasis.opendocument.text"
@@ -22,8 +24,9 @@ PNG = "image/png"
 JPEG = "image/jpeg"
 
 EXTENSIONS = {".pdf": PDF, ".odt": ODT, ".docx": DOCX, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG}
-TYPE_NAMES = {PDF: "un document PDF", ODT: "un texte ODT", DOCX: "un texte DOCX", PNG: "une image PNG",
-              JPEG: "une image JPEG"}
+TYPE_NAMES = {PDF: gettext_lazy("un document PDF"), ODT: gettext_lazy("un texte ODT"),
+              DOCX: gettext_lazy("un texte DOCX"), PNG: gettext_lazy("une image PNG"),
+              JPEG: gettext_lazy("une image JPEG")}
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 MAX_DECLARATION_BYTES = 1024 * 1024  # [Content_Types].xml / mimetype entries are tiny
 
@@ -37,10 +40,10 @@ class CheckedFile:
 
 def human_size(n: int) -> str:
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
+        return _("%(n)s Mo") % {"n": f"{n / (1024 * 1024):.1f}".replace(".", ",")}
     if n >= 1024:
-        return f"{n / 1024:.0f} Ko"
-    return f"{n} octets"
+        return _("%(n)s Ko") % {"n": f"{n / 1024:.0f}"}
+    return _("%(n)s octets") % {"n": n}
 
 
 def safe_name(name: str) -> str:
@@ -53,10 +56,10 @@ def check_size(name: str, size: int) -> None:
     limit = settings.HEMICYCLE_MAX_ANNEX_BYTES
     if size > limit:
         raise ValidationError(
-            "Le fichier « %(name)s » pèse %(size)s : une annexe ne peut pas dépasser %(limit)s.",
+            _("Le fichier « %(name)s » pèse %(size)s : une annexe ne peut pas dépasser %(limit)s."),
             code="too_large", params={"name": name, "size": human_size(size), "limit": human_size(limit)})
     if size == 0:
-        raise ValidationError("Le fichier « %(name)s » est vide.", code="empty", params={"name": name})
+        raise ValidationError(_("Le fichier « %(name)s » est vide."), code="empty", params={"name": name})
 
 
 def _zip_declared_type(data: bytes) -> str | None:
@@ -87,21 +90,21 @@ def detect(data: bytes) -> tuple[str | None, str]:
     kind = filetype.guess(data)
     if kind is not None and kind.mime in (ODT, DOCX, "application/zip", "application/epub+zip"):
         declared = _zip_declared_type(data)
-        return (declared, TYPE_NAMES[declared]) if declared else (None, "une archive zip")
+        return (declared, str(TYPE_NAMES[declared])) if declared else (None, _("une archive zip"))
     if kind is not None and kind.mime == PDF:
-        return PDF, TYPE_NAMES[PDF]
+        return PDF, str(TYPE_NAMES[PDF])
     if kind is not None and kind.mime in (PNG, "image/apng"):
-        return PNG, TYPE_NAMES[PNG]
+        return PNG, str(TYPE_NAMES[PNG])
     if kind is not None and kind.mime == JPEG:
-        return JPEG, TYPE_NAMES[JPEG]
+        return JPEG, str(TYPE_NAMES[JPEG])
     if kind is not None and kind.mime in ("application/x-msdownload", "application/x-executable",
                                           "application/x-mach-binary"):
-        return None, "un programme exécutable"
+        return None, _("un programme exécutable")
     if _looks_like_html(data):
-        return None, "une page web ou du code (HTML/XML)"
+        return None, _("une page web ou du code (HTML/XML)")
     if kind is not None:
-        return None, f"un fichier de type {kind.mime}"
-    return None, "un contenu non reconnu"
+        return None, _("un fichier de type %(mime)s") % {"mime": kind.mime}
+    return None, _("un contenu non reconnu")
 
 
 def inspect_upload(name: str, data: bytes) -> CheckedFile:
@@ -112,14 +115,14 @@ def inspect_upload(name: str, data: bytes) -> CheckedFile:
     expected = EXTENSIONS.get(extension)
     if expected is None:
         raise ValidationError(
-            "Le fichier « %(name)s » n'est pas d'un type accepté : les annexes peuvent être des PDF, "
-            "des textes ODT ou DOCX, ou des images PNG ou JPEG.", code="extension", params={"name": name})
+            _("Le fichier « %(name)s » n'est pas d'un type accepté : les annexes peuvent être des PDF, "
+              "des textes ODT ou DOCX, ou des images PNG ou JPEG."), code="extension", params={"name": name})
     actual, described = detect(data)
     if actual != expected:
         raise ValidationError(
-            "Le fichier « %(name)s » a été refusé : son nom annonce %(expected)s, mais son contenu est "
-            "%(actual)s. Enregistrez-le au bon format puis déposez-le à nouveau.",
-            code="disguised", params={"name": name, "expected": TYPE_NAMES[expected], "actual": described})
+            _("Le fichier « %(name)s » a été refusé : son nom annonce %(expected)s, mais son contenu est "
+              "%(actual)s. Enregistrez-le au bon format puis déposez-le à nouveau."),
+            code="disguised", params={"name": name, "expected": str(TYPE_NAMES[expected]), "actual": described})
     return CheckedFile(name=name, mime_type=actual, size=len(data))
 
 

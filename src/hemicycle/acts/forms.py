@@ -44,6 +44,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hemicycle.organisation.models import Committee, Department, Member
 
@@ -84,11 +86,12 @@ class LinesField(forms.Field):
     def validate(self, value):
         lines = clean_lines(value)
         if len(lines) > MAX_LINES:
-            raise ValidationError(f"Au plus {MAX_LINES} lignes.")
+            raise ValidationError(gettext("Au plus %(max)s lignes.") % {"max": MAX_LINES})
         for i, line in enumerate(lines, start=1):
             if len(line) > MAX_LINE_CHARS:
-                raise ValidationError(f"{self.item_label} n° {i} est trop long ({len(line)} caractères ; "
-                                      f"au plus {MAX_LINE_CHARS}).")
+                raise ValidationError(gettext("%(item)s n° %(n)s est trop long (%(length)s caractères ; au plus "
+                                              "%(max)s).") % {"item": self.item_label, "n": i,
+                                                             "length": len(line), "max": MAX_LINE_CHARS})
 
     def clean(self, value):
         value = self.to_python(value)
@@ -109,56 +112,59 @@ def parse_amount(raw: str) -> Decimal | None:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValidationError("Montant invalide : écrivez par exemple 12 500,00.") from None
+        raise ValidationError(gettext("Montant invalide : écrivez par exemple 12 500,00.")) from None
     if not value.is_finite() or abs(value) >= Decimal("1e12"):
-        raise ValidationError("Montant invalide : écrivez par exemple 12 500,00.")
+        raise ValidationError(gettext("Montant invalide : écrivez par exemple 12 500,00."))
     return value.quantize(Decimal("0.01"))
 
 
 class ActForm(forms.Form):
     """The drafting form (see the module docstring for the names posted)."""
 
-    object = forms.CharField(label="Objet", max_length=500, strip=True,
+    object = forms.CharField(label=_("Objet"), max_length=500, strip=True,
                              widget=forms.Textarea(attrs={"rows": 2, "class": "fr-input", "maxlength": 500}),
-                             error_messages={"required": "L'objet de l'acte est obligatoire.",
-                                             "max_length": "L'objet ne peut pas dépasser 500 caractères "
-                                                           "(il en compte %(show_value)d)."})
-    nature = forms.ChoiceField(label="Nature de l'acte", choices=Nature.choices,
+                             error_messages={"required": _("L'objet de l'acte est obligatoire."),
+                                             "max_length": _("L'objet ne peut pas dépasser 500 caractères "
+                                                             "(il en compte %(show_value)d).")})
+    nature = forms.ChoiceField(label=_("Nature de l'acte"), choices=Nature.choices,
                                widget=forms.Select(attrs={"class": "fr-select"}))
-    classification = forms.CharField(label="Classification (code de matière @CTES)", required=False, max_length=40,
+    classification = forms.CharField(label=_("Classification (code de matière @CTES)"), required=False,
+                                     max_length=40,
                                      widget=forms.TextInput(attrs={"class": "fr-input", "list": "matieres",
                                                                    "autocomplete": "off"}))
-    department = forms.ModelChoiceField(label="Direction", queryset=Department.objects.none(),
+    department = forms.ModelChoiceField(label=_("Direction"), queryset=Department.objects.none(),
                                         widget=forms.Select(attrs={"class": "fr-select"}),
-                                        error_messages={"required": "Choisissez la direction.",
-                                                        "invalid_choice": "Vous ne pouvez pas rédiger pour cette direction."})
-    rapporteur = forms.ModelChoiceField(label="Rapporteur", queryset=Member.objects.none(), required=False,
-                                        empty_label="— aucun —", widget=forms.Select(attrs={"class": "fr-select"}))
-    committees = forms.ModelMultipleChoiceField(label="Commissions saisies", queryset=Committee.objects.none(),
+                                        error_messages={"required": _("Choisissez la direction."),
+                                                        "invalid_choice": _("Vous ne pouvez pas rédiger pour "
+                                                                            "cette direction.")})
+    rapporteur = forms.ModelChoiceField(label=_("Rapporteur"), queryset=Member.objects.none(), required=False,
+                                        empty_label=_("— aucun —"), widget=forms.Select(attrs={"class": "fr-select"}))
+    committees = forms.ModelMultipleChoiceField(label=_("Commissions saisies"), queryset=Committee.objects.none(),
                                                 required=False, widget=forms.CheckboxSelectMultiple)
-    target_sitting_type = forms.ChoiceField(label="Type de séance visé", choices=SittingType.choices,
+    target_sitting_type = forms.ChoiceField(label=_("Type de séance visé"), choices=SittingType.choices,
                                             widget=forms.Select(attrs={"class": "fr-select"}))
-    target_sitting_date = forms.DateField(label="Date de séance visée", required=False,
+    target_sitting_date = forms.DateField(label=_("Date de séance visée"), required=False,
                                           widget=forms.DateInput(attrs={"type": "date", "class": "fr-input"},
                                                                  format="%Y-%m-%d"),
                                           input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-                                          error_messages={"invalid": "Date invalide (jj/mm/aaaa)."})
-    budget_year = forms.IntegerField(label="Exercice budgétaire", required=False, min_value=1990, max_value=2200,
+                                          error_messages={"invalid": _("Date invalide (jj/mm/aaaa).")})
+    budget_year = forms.IntegerField(label=_("Exercice budgétaire"), required=False, min_value=1990, max_value=2200,
                                      widget=forms.NumberInput(attrs={"class": "fr-input"}),
-                                     error_messages={"invalid": "Indiquez une année, par exemple 2026.",
-                                                     "min_value": "Année invalide.", "max_value": "Année invalide."})
-    budget_name = forms.CharField(label="Budget", required=False, max_length=100,
+                                     error_messages={"invalid": _("Indiquez une année, par exemple 2026."),
+                                                     "min_value": _("Année invalide."),
+                                                     "max_value": _("Année invalide.")})
+    budget_name = forms.CharField(label=_("Budget"), required=False, max_length=100,
                                   widget=forms.TextInput(attrs={"class": "fr-input"}))
-    amount = forms.CharField(label="Montant (€)", required=False, max_length=30,
+    amount = forms.CharField(label=_("Montant (€)"), required=False, max_length=30,
                              widget=forms.TextInput(attrs={"class": "fr-input", "inputmode": "decimal"}))
-    confidential = forms.BooleanField(label="Acte confidentiel", required=False)
-    personal_data = forms.BooleanField(label="Contient des données personnelles", required=False)
-    report = forms.CharField(label="Exposé des motifs", required=False, strip=False,
+    confidential = forms.BooleanField(label=_("Acte confidentiel"), required=False)
+    personal_data = forms.BooleanField(label=_("Contient des données personnelles"), required=False)
+    report = forms.CharField(label=_("Exposé des motifs"), required=False, strip=False,
                              widget=forms.Textarea(attrs={"rows": 12, "class": "fr-input"}))
-    visas = LinesField(label="Visas", item_label="Le visa")
-    considerants = LinesField(label="Considérants", item_label="Le considérant")
-    articles = LinesField(label="Articles", item_label="L'article")
-    summary = forms.CharField(label="Résumé de la modification", required=False, max_length=300,
+    visas = LinesField(label=_("Visas"), item_label=_("Le visa"))
+    considerants = LinesField(label=_("Considérants"), item_label=_("Le considérant"))
+    articles = LinesField(label=_("Articles"), item_label=_("L'article"))
+    summary = forms.CharField(label=_("Résumé de la modification"), required=False, max_length=300,
                               widget=forms.TextInput(attrs={"class": "fr-input"}))
 
     def __init__(self, *args, user, authority, act=None, **kwargs):
@@ -176,12 +182,12 @@ class ActForm(forms.Form):
         self.fields["committees"].queryset = Committee.objects.filter(authority=authority)
         self.classification_version = matieres.latest_classification(authority)
         if self.classification_version is None:
-            self.fields["classification"].help_text = (
+            self.fields["classification"].help_text = gettext(
                 "Aucune classification n'a été importée pour votre collectivité : laissez ce champ vide.")
         else:
-            self.fields["classification"].help_text = (
-                f"Code de la classification du {self.classification_version.version_date:%d/%m/%Y}, "
-                "par exemple 7.5 (au moins deux niveaux pour la transmission en préfecture).")
+            self.fields["classification"].help_text = gettext(
+                "Code de la classification du %(date)s, par exemple 7.5 (au moins deux niveaux pour la "
+                "transmission en préfecture).") % {"date": f"{self.classification_version.version_date:%d/%m/%Y}"}
 
     @classmethod
     def initial_for(cls, act) -> dict:
@@ -287,14 +293,14 @@ def read_pending(user, tokens) -> list[dict]:
 # --- Annexes, comments --------------------------------------------------------------------
 
 class AnnexUploadForm(forms.Form):
-    file = forms.FileField(label="Fichier (PDF, ODT, DOCX, PNG ou JPEG)",
-                           error_messages={"required": "Choisissez un fichier.",
-                                           "empty": "Le fichier envoyé est vide."})
-    title = forms.CharField(label="Titre de l'annexe", required=False, max_length=300,
+    file = forms.FileField(label=_("Fichier (PDF, ODT, DOCX, PNG ou JPEG)"),
+                           error_messages={"required": _("Choisissez un fichier."),
+                                           "empty": _("Le fichier envoyé est vide.")})
+    title = forms.CharField(label=_("Titre de l'annexe"), required=False, max_length=300,
                             widget=forms.TextInput(attrs={"class": "fr-input"}))
-    sent_to_prefecture = forms.BooleanField(label="Transmise en préfecture", required=False, initial=True)
-    published = forms.BooleanField(label="Publiée", required=False, initial=True)
-    confidential = forms.BooleanField(label="Confidentielle", required=False)
+    sent_to_prefecture = forms.BooleanField(label=_("Transmise en préfecture"), required=False, initial=True)
+    published = forms.BooleanField(label=_("Publiée"), required=False, initial=True)
+    confidential = forms.BooleanField(label=_("Confidentielle"), required=False)
 
 
 class AnnexFlagsForm(forms.Form):
@@ -304,19 +310,19 @@ class AnnexFlagsForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Commentaire", max_length=5000,
+    body = forms.CharField(label=_("Commentaire"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3, "class": "fr-input"}),
-                           error_messages={"required": "Le commentaire est vide.",
-                                           "max_length": "Un commentaire ne peut pas dépasser 5000 caractères."})
+                           error_messages={"required": _("Le commentaire est vide."),
+                                           "max_length": _("Un commentaire ne peut pas dépasser 5000 caractères.")})
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ActFilterForm(forms.Form):
-    q = forms.CharField(label="Rechercher (objet ou référence)", required=False, max_length=200)
-    state = forms.ChoiceField(label="État", required=False, choices=[("", "Tous")] + list(ActState.choices))
-    nature = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes")] + list(Nature.choices))
-    department = forms.ModelChoiceField(label="Direction", required=False, queryset=Department.objects.none(),
-                                        empty_label="Toutes")
+    q = forms.CharField(label=_("Rechercher (objet ou référence)"), required=False, max_length=200)
+    state = forms.ChoiceField(label=_("État"), required=False, choices=[("", _("Tous"))] + list(ActState.choices))
+    nature = forms.ChoiceField(label=_("Nature"), required=False, choices=[("", _("Toutes"))] + list(Nature.choices))
+    department = forms.ModelChoiceField(label=_("Direction"), required=False, queryset=Department.objects.none(),
+                                        empty_label=_("Toutes"))
 
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)

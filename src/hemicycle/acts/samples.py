@@ -29,6 +29,7 @@ def url_samples(world) -> dict:
         "acts:detail": slug, "acts:edit": slug, "acts:history": slug, "acts:versions": slug,
         "acts:version": {**slug, "number": 1}, "acts:diff": {**slug, "a": 1, "b": 2},
         "acts:annex_add": slug, "acts:annex_download": {**slug, "pk": annex.pk},
+        "acts:annex_preview": {**slug, "pk": annex.pk}, "acts:annex_inline": {**slug, "pk": annex.pk},
         "acts:annex_flags": {**slug, "pk": annex.pk}, "acts:annex_remove": {**slug, "pk": annex.pk},
         "acts:comment": slug,
     }

@@ -1,6 +1,7 @@
 """What every act page shares: finding the act in the user's authority, checking the view right."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from hemicycle.core.access import for_authority, require
 
@@ -15,7 +16,7 @@ def get_act(request, slug: str) -> Act:
     (403 otherwise)."""
     act = for_authority(Act.objects.select_related("department", "drafter", "rapporteur", "authority",
                                                    "classification_version"), request, slug=slug)
-    require(permissions.can_view(request.user, act), "Vous n'avez pas accès à cet acte.")
+    require(permissions.can_view(request.user, act), _("Vous n'avez pas accès à cet acte."))
     return act
 
 
