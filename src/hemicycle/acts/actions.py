@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -51,9 +52,9 @@ def _apply_content(act: Act, data: dict) -> None:
     if "matiere_codes" in data:
         _apply_classification(act, data["matiere_codes"])
     if len(act.object) > 500:
-        raise ValidationError({"object": "L'objet ne peut pas dépasser 500 caractères."})
+        raise ValidationError({"object": _("L'objet ne peut pas dépasser 500 caractères.")})
     if not act.object:
-        raise ValidationError({"object": "L'objet de l'acte est obligatoire."})
+        raise ValidationError({"object": _("L'objet de l'acte est obligatoire.")})
 
 
 def _apply_classification(act: Act, codes) -> None:
@@ -64,8 +65,8 @@ def _apply_classification(act: Act, codes) -> None:
         known = set(Matiere.objects.filter(version=version, code__in=codes).values_list("code", flat=True))
         unknown = [c for c in codes if c not in known]
         if unknown:
-            raise ValidationError({"matiere_codes": "Le code de matière « %s » n'existe pas dans la classification "
-                                                    "de votre collectivité." % unknown[0]})
+            raise ValidationError({"matiere_codes": _("Le code de matière « %(code)s » n'existe pas dans la "
+                                                      "classification de votre collectivité.") % {"code": unknown[0]}})
     act.matiere_codes = codes
     act.classification_version = version
 
@@ -80,7 +81,7 @@ def _make_version(act: Act, user, summary: str) -> ActVersion:
 def create_act(user, *, department, committees=(), year: int | None = None, **data) -> Act:
     """A drafter creates an act in one of their departments; it gets its reference now."""
     if not permissions.can_create_in(user, department):
-        raise PermissionDenied("Vous ne pouvez pas rédiger d'acte pour cette direction.")
+        raise PermissionDenied(_("Vous ne pouvez pas rédiger d'acte pour cette direction."))
     nature = data.get("nature") or "DE"
     year = year or timezone.localdate().year
     act = Act(authority=user.authority, department=department, drafter=user, nature=nature, state=ActState.DRAFT)
@@ -100,7 +101,7 @@ def update_act(user, act: Act, *, lock_version: int, committees=None, summary: s
     """Save the content. Refused with StaleEdit when someone saved since ``lock_version``."""
     act = Act.objects.select_for_update().get(pk=act.pk)
     if not permissions.can_edit(user, act):
-        raise PermissionDenied("Cet acte n'est pas modifiable par vous dans son état actuel.")
+        raise PermissionDenied(_("Cet acte n'est pas modifiable par vous dans son état actuel."))
     if act.lock_version != int(lock_version):
         raise StaleEdit(act, act.versions.order_by("-number").first())
     before = act.content_snapshot()
@@ -148,7 +149,7 @@ def add_annex(user, act: Act, *, filename: str, content: bytes, title: str = "",
     its size against HEMICYCLE_MAX_ANNEX_BYTES; the bytes go to content-addressed storage."""
     act = Act.objects.select_for_update().get(pk=act.pk)
     if not permissions.can_manage_annexes(user, act):
-        raise PermissionDenied("Vous ne pouvez pas ajouter d'annexe à cet acte dans son état actuel.")
+        raise PermissionDenied(_("Vous ne pouvez pas ajouter d'annexe à cet acte dans son état actuel."))
     checked = inspect_upload(filename, content)
     title = " ".join((title or "").split())[:300] or checked.name.rsplit(".", 1)[0][:300]
     sha256 = blobs.put(content)
@@ -169,9 +170,9 @@ def update_annex_flags(user, annex: Annex, **flags) -> Annex:
     """Change whether an annex is sent to the prefecture, published, confidential."""
     annex = Annex.objects.select_for_update().select_related("act").get(pk=annex.pk)
     if annex.removed_at is not None:
-        raise ValidationError("Cette annexe a été retirée.")
+        raise ValidationError(_("Cette annexe a été retirée."))
     if not permissions.can_set_annex_flags(user, annex.act):
-        raise PermissionDenied("Vous ne pouvez pas modifier les indicateurs de cette annexe.")
+        raise PermissionDenied(_("Vous ne pouvez pas modifier les indicateurs de cette annexe."))
     changes = {}
     for flag in ANNEX_FLAGS:
         if flag in flags and bool(flags[flag]) != getattr(annex, flag):
@@ -189,9 +190,9 @@ def remove_annex(user, annex: Annex) -> Annex:
     """Withdraw an annex: it stays stored (and in the history) but no longer belongs to the act."""
     annex = Annex.objects.select_for_update().select_related("act").get(pk=annex.pk)
     if not permissions.can_manage_annexes(user, annex.act):
-        raise PermissionDenied("Vous ne pouvez pas retirer d'annexe de cet acte dans son état actuel.")
+        raise PermissionDenied(_("Vous ne pouvez pas retirer d'annexe de cet acte dans son état actuel."))
     if annex.removed_at is not None:
-        raise ValidationError("Cette annexe a déjà été retirée.")
+        raise ValidationError(_("Cette annexe a déjà été retirée."))
     annex.removed_at = timezone.now()
     annex.save(update_fields=["removed_at"])
     record("act.annex_removed", actor=user, obj=annex.act,
@@ -222,14 +223,14 @@ def add_comment(user, act: Act, body: str, *, parent: Comment | None = None) -> 
     from hemicycle.accounts.models import User
 
     if not permissions.can_comment(user, act):
-        raise PermissionDenied("Vous ne pouvez pas commenter cet acte.")
+        raise PermissionDenied(_("Vous ne pouvez pas commenter cet acte."))
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
-        raise ValidationError({"body": "Le commentaire est vide."})
+        raise ValidationError({"body": _("Le commentaire est vide.")})
     if len(body) > MAX_COMMENT_CHARS:
-        raise ValidationError({"body": f"Un commentaire ne peut pas dépasser {MAX_COMMENT_CHARS} caractères."})
+        raise ValidationError({"body": _("Un commentaire ne peut pas dépasser %(n)d caractères.") % {"n": MAX_COMMENT_CHARS}})
     if parent is not None and parent.act_id != act.pk:
-        raise ValidationError("Le commentaire auquel vous répondez n'appartient pas à cet acte.")
+        raise ValidationError(_("Le commentaire auquel vous répondez n'appartient pas à cet acte."))
     comment = Comment.objects.create(act=act, parent=parent, author=user, body=body)
     names = mentioned_usernames(body)[:20]
     candidates = {}
