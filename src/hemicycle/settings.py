@@ -212,3 +212,11 @@ WHITENOISE_USE_FINDERS = env_bool("HEMICYCLE_STATIC_FROM_APPS", True)
 HEMICYCLE_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("hemicycle.circuits.tasks.send_reminders", 3600),  # at most one reminder a day per late step
 ]
+
+# RFC 3161 timestamping of convocation manifests. Empty URL: the embedded timestamping key in
+# $HEMICYCLE_DATA/tsa/ (created on first use). Production: an external service.
+HEMICYCLE_TSA_URL = os.environ.get("HEMICYCLE_TSA_URL", "")
+HEMICYCLE_TSA_CERT = os.environ.get("HEMICYCLE_TSA_CERT", "")  # PEM of the service's certificate
+HEMICYCLE_TSA_USER = os.environ.get("HEMICYCLE_TSA_USER", "")
+HEMICYCLE_TSA_PASSWORD = os.environ.get("HEMICYCLE_TSA_PASSWORD", "")
+HEMICYCLE_TSA_TIMEOUT = os.environ.get("HEMICYCLE_TSA_TIMEOUT", "10")

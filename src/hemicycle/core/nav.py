@@ -9,7 +9,9 @@ ENTRIES: list[tuple] = [
     (_("Bannette"), "circuits:inbox", ()),
     (_("Notifications"), "notifications:list", ()),
     (_("Circuits"), "circuits:templates", ("administrator",)),
+    (_("Séances"), "sittings:list", ("secretariat", "administrator")),
     (_("Organisation"), "organisation:home", ("administrator", "secretariat")),
+    (_("Espace élu"), "portal:home", ("member",)),
     (_("Mon compte"), "accounts:account", ()),
 ]
 

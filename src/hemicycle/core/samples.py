@@ -1,15 +1,32 @@
 """How to fill URL parameters for the access-matrix test (core/tests/test_access_matrix.py),
-by URL name, from a test world. Every URL with parameters must appear here."""
+by URL name, from a test world. Every URL with parameters must appear here: each feature keeps
+its own ``url_samples(world)`` (and ``OBJECT_LEVEL_DENIED`` when object-level rules refuse a
+role that the view's rule admits), listed in SAMPLE_MODULES."""
+
+from importlib import import_module
+
+SAMPLE_MODULES = [
+    "hemicycle.acts.samples",
+    "hemicycle.circuits.samples",
+    "hemicycle.organisation.samples",
+    "hemicycle.portal.samples",
+    "hemicycle.sittings.samples_agenda",
+    "hemicycle.sittings.samples_convocation",
+    "hemicycle.sittings.samples_live",
+    "hemicycle.sittings.samples_minutes",
+]
 
 
 def url_samples(world) -> dict:
-    from hemicycle.acts.samples import url_samples as acts_samples
-    from hemicycle.circuits.samples import url_samples as circuits_samples
-    from hemicycle.organisation.samples import url_samples as organisation_samples
-
     samples = {}
-    samples.update(acts_samples(world))
-    samples.update(circuits_samples(world))
-    samples.update(organisation_samples(world))
+    for name in SAMPLE_MODULES:
+        samples.update(import_module(name).url_samples(world))
     samples["documents:act_preview"] = samples["acts:detail"]
     return samples
+
+
+def object_level_denied() -> dict:
+    denied = {}
+    for name in SAMPLE_MODULES:
+        denied.update(getattr(import_module(name), "OBJECT_LEVEL_DENIED", {}))
+    return denied

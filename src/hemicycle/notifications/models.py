@@ -15,6 +15,10 @@ class Notification(models.Model):
         COMMENT = "comment", _("Commentaire")
         REMINDER = "reminder", _("Relance")
         DELEGATION = "delegation", _("Délégation")
+        PROXY = "proxy", _("Pouvoir")
+        MOTION = "motion", _("Vœu")
+        CONVOCATION = "convocation", _("Convocation")
+        SITTING = "sitting", _("Séance")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     act = models.ForeignKey("acts.Act", on_delete=models.CASCADE, null=True, blank=True, related_name="+")

@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hemicycle.rules.outcome import Vote as VoteValue
@@ -61,7 +62,7 @@ class Sitting(models.Model):
         CONVENED = "convened", _("Convoquée")
         OPEN = "open", _("En cours")
         SUSPENDED = "suspended", _("Suspendue")
-        CLOSED = "closed", _("Close")
+        CLOSED = "closed", _("Séance levée")
         NO_QUORUM = "no_quorum", _("Quorum non atteint")
 
     authority = models.ForeignKey("organisation.Authority", on_delete=models.CASCADE, related_name="sittings")
@@ -158,6 +159,8 @@ class AgendaItem(models.Model):
     debate_started_at = models.DateTimeField(null=True, blank=True)
     debate_ended_at = models.DateTimeField(null=True, blank=True)
     debate_summary = models.TextField(_("synthèse des débats"), blank=True)
+    # Text of a question (or of a communication) put on the agenda by the secretariat.
+    text = models.TextField(_("texte"), blank=True, default="")
 
     class Meta:
         ordering = ["sitting", "position"]
@@ -218,6 +221,13 @@ class Convocation(models.Model):
     manifest_sha256 = models.CharField(max_length=64, blank=True)
     timestamp_token = models.BinaryField(null=True, blank=True)  # RFC 3161 TimeStampToken (DER)
     timestamped_at = models.DateTimeField(null=True, blank=True)
+    # Added by the convocation work (sittings/actions/convocation.py):
+    urgency = models.BooleanField(_("convocation en urgence"), default=False)
+    synthesis_texts = models.JSONField(default=dict, blank=True)  # {"<item pk>": text of the note for that item}
+    agenda_sha256 = models.CharField(max_length=64, blank=True)  # the agenda (ordre du jour) PDF
+    documents_fingerprint = models.CharField(max_length=64, blank=True)  # what the documents were made from
+    created_at = models.DateTimeField(default=timezone.now)
+    generated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["sitting", "pk"]
@@ -239,6 +249,7 @@ class ConvocationRecipient(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     paper_posted_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)  # why the e-mail could not be sent (no address, refused by the server)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["convocation", "member"], name="unique_convocation_recipient")]
@@ -417,3 +428,24 @@ class Minutes(models.Model):
     adopted_at_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     lock_version = models.PositiveIntegerField(default=1)
+    adopted_at = models.DateTimeField(_("adopté le"), null=True, blank=True)
+    list_published_at = models.DateTimeField(_("liste des délibérations mise en ligne le"), null=True, blank=True)
+
+    @property
+    def current_state(self) -> str:
+        """The state as the facts say it: adopted as soon as the adoption item is voted adopted,
+        back to draft when that item was rejected, withdrawn or postponed (to be submitted again)."""
+        if self.state == self.State.ADOPTED:
+            return self.State.ADOPTED
+        item = self.adopted_at_item
+        if item is None:
+            return self.State.DRAFT
+        if item.state == AgendaItem.State.ADOPTED:
+            return self.State.ADOPTED
+        if item.state in (AgendaItem.State.REJECTED, AgendaItem.State.WITHDRAWN, AgendaItem.State.POSTPONED,
+                          AgendaItem.State.NO_QUORUM):
+            return self.State.DRAFT
+        return self.State.SUBMITTED
+
+    def get_current_state_display(self) -> str:
+        return self.State(self.current_state).label

@@ -50,9 +50,9 @@ def build_samples(world):
 
 def _object_level_denied():
     """url name → roles refused by object-level checks although the view's rule admits them."""
-    from hemicycle.acts.samples import OBJECT_LEVEL_DENIED as acts_denied
+    from hemicycle.core.samples import object_level_denied
 
-    return {**acts_denied}
+    return object_level_denied()
 
 
 OBJECT_LEVEL_DENIED = _object_level_denied()

@@ -1,0 +1,1 @@
+"""Views of the members' portal (mounted at /elu/)."""
