@@ -2,6 +2,9 @@
 
 Everything goes through the same actions as the interface (create_act, submit_act, approve…),
 so the demo's acts carry real versions, journal entries, notifications and circuit history.
+The commune's sittings (a past one held, the next one convened, a later one in preparation)
+are built by ``demo/sittings.py`` with the sittings' actions; its history starts about three
+months before the day it is loaded (see ``sittings.DemoClock``).
 """
 
 import datetime
@@ -9,7 +12,10 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
 from hemicycle.accounts.models import RoleAssignment, User
 from hemicycle.acts import actions as act_actions
@@ -21,6 +27,7 @@ from hemicycle.circuits.models import CircuitTemplate, StepRule, StepTemplate
 from hemicycle.core.roles import Role
 from hemicycle.organisation.models import Authority, Committee, Department, Mandate, Member, PoliticalGroup
 
+from . import sittings as demo_sittings
 from . import vocabulary as V
 from .annexes import annex_pdf
 
@@ -39,12 +46,32 @@ class Loaded:
     authority: Authority
     accounts: list[DemoAccount] = field(default_factory=list)
     acts: int = 0
+    sittings: "demo_sittings.DemoSittings | None" = None
 
 
-def _user(authority, username, first, last, roles, department=None, scoped=False, title="", accounts=None):
-    user = User.objects.create_user(username=username, password=DEMO_PASSWORD, authority=authority,
+class _Password:
+    """The demo password, hashed once per load: the hasher is deliberately slow (about 0.4 s), and
+    every demo account shares this public password anyway."""
+
+    def __init__(self):
+        self._hash = ""
+
+    @property
+    def hash(self) -> str:
+        if not self._hash:
+            self._hash = make_password(DEMO_PASSWORD)
+        return self._hash
+
+
+def _user(authority, username, first, last, roles, department=None, scoped=False, title="", accounts=None,
+          password: "_Password | None" = None):
+    """A user with the demo password (``password``), or without a usable password."""
+    user = User.objects.create_user(username=username, password=None, authority=authority,
                                     department=department, first_name=first, last_name=last, title=title,
                                     email=f"{username}@demo.hemicycle.localhost")
+    if password is not None:
+        user.password = password.hash
+        user.save(update_fields=["password"])
     for role in roles:
         RoleAssignment.objects.create(user=user, role=role, department=department if scoped else None)
     if accounts is not None:
@@ -146,13 +173,49 @@ def _annex(user, act, title):
 @transaction.atomic
 def load_commune(seed: int = 2026) -> Loaded:
     """A fictional commune of 52,000 inhabitants: 49 members in 5 groups, 10 departments,
-    3 circuits, about 60 acts in every state with annexes, comments and history."""
+    3 circuits, about 60 acts in every state with annexes, comments and history, a council
+    and two committees, a council sitting held six weeks ago, the next one convened and a
+    later one in preparation.
+
+    The history starts about three months ago and is replayed at its dates (``DemoClock``): the
+    people, the circuits and the acts of the past sitting first, then the sitting itself; the
+    other acts and the sittings ahead are made at the real time of loading."""
     rng = random.Random(seed)
     year = datetime.date.today().year
+    cal = demo_sittings.Calendar.around(timezone.localdate())
+    with demo_sittings.DemoClock() as clock:
+        clock.set(cal.setup)
+        loaded, cast, people = _commune_setup(rng)
+        clock.set(cal.first_acts)
+        matieres = _second_level_matieres(loaded.authority)
+        codes = [c for c, _, _ in V.DEPARTMENTS_COMMUNE if c != "DGS"]
+        # (state wanted, how many): every state of the first half of an act's life.
+        plan = ["ready"] * 22 + ["in_circuit_1"] * 6 + ["in_circuit_2"] * 5 + ["in_circuit_3"] * 4 + \
+               ["sent_back"] * 8 + ["draft"] * 15
+        past_acts = []
+        for n, wanted in enumerate(plan):
+            if n == demo_sittings.PAST_ACTS:
+                past = demo_sittings.hold_past_sitting(cast, clock, cal, past_acts)
+                clock.stop()  # from here on, the real time
+            act = _plan_act(n, wanted, rng, year, codes, matieres, people, clock,
+                            target=cal.past if n < demo_sittings.PAST_ACTS else datetime.date(year, 12, 15))
+            loaded.acts += 1
+            if n < demo_sittings.PAST_ACTS:
+                past_acts.append(act)
+    _age_some_steps(loaded.authority)
+    upcoming = demo_sittings.convene_upcoming(cast, cal, past, people["elu"])
+    planned = demo_sittings.plan_later(cast, cal)
+    loaded.sittings = demo_sittings.DemoSittings(past=past, upcoming=upcoming, planned=planned)
+    return loaded
+
+
+def _commune_setup(rng):
+    """The authority, its departments, groups, committees, members, users, circuits and assemblies."""
     authority = Authority.objects.create(
         name="Ville de Belval-sur-Loire", slug="belval", kind="commune", siren="214500017",
         siret="21450001700018", department_code="045", arrondissement="2", population=52_340, seats=49)
     loaded = Loaded(authority)
+    password = _Password()
     load_default_classification(authority)
     departments = {}
     for code, name, parent in V.DEPARTMENTS_COMMUNE:
@@ -164,25 +227,31 @@ def load_commune(seed: int = 2026) -> Loaded:
     members = _members(authority, rng, 49, groups, committees, datetime.date(2026, 3, 22))
 
     acc = loaded.accounts
-    admin = _user(authority, "admin", "Patrice", "Lenoir", [Role.ADMINISTRATOR], title="Administrateur", accounts=acc)
+    admin = _user(authority, "admin", "Patrice", "Lenoir", [Role.ADMINISTRATOR], title="Administrateur", accounts=acc,
+                  password=password)
     secretariat = _user(authority, "secretariat", "Sylvie", "Marchand", [Role.SECRETARIAT],
-                        title="Secrétariat des assemblées", accounts=acc)
+                        title="Secrétariat des assemblées", accounts=acc, password=password)
     dgs = _user(authority, "dgs", "Bernard", "Fontaine", [Role.APPROVER], departments["DGS"],
-                title="Directeur général des services", accounts=acc)
-    cabinet = _user(authority, "cabinet", "Inès", "Haddad", [Role.APPROVER], title="Directrice de cabinet", accounts=acc)
+                title="Directeur général des services", accounts=acc, password=password)
+    cabinet = _user(authority, "cabinet", "Inès", "Haddad", [Role.APPROVER], title="Directrice de cabinet",
+                    accounts=acc, password=password)
     mayor_user = _user(authority, "maire", members[0].first_name, members[0].last_name,
-                       [Role.SIGNATORY, Role.MEMBER, Role.APPROVER], title="Maire", accounts=acc)
+                       [Role.SIGNATORY, Role.MEMBER, Role.APPROVER], title="Maire", accounts=acc, password=password)
     members[0].user = mayor_user
     members[0].save(update_fields=["user"])
     deputy_user = _user(authority, "adjointe", members[2].first_name, members[2].last_name,
-                        [Role.APPROVER, Role.MEMBER, Role.SIGNATORY], title="Adjointe à la culture", accounts=acc)
+                        [Role.APPROVER, Role.MEMBER, Role.SIGNATORY], title="Adjointe à la culture", accounts=acc,
+                        password=password)
     members[2].user = deputy_user
     members[2].save(update_fields=["user"])
     elu = _user(authority, "elu", members[30].first_name, members[30].last_name, [Role.MEMBER],
-                title="Conseiller municipal", accounts=acc)
+                title="Conseillère municipale" if members[30].civility == "Mme" else "Conseiller municipal",
+                accounts=acc, password=password)
     members[30].user = elu
     members[30].save(update_fields=["user"])
-    _user(authority, "partenaire", "Lucie", "Moreau", [Role.PARTNER], title="Association partenaire", accounts=acc)
+    _user(authority, "partenaire", "Lucie", "Moreau", [Role.PARTNER], title="Association partenaire", accounts=acc,
+          password=password)
+    _member_accounts(authority, members)
 
     drafters, chiefs = {}, {}
     for i, (code, _, _) in enumerate(V.DEPARTMENTS_COMMUNE):
@@ -192,54 +261,79 @@ def load_commune(seed: int = 2026) -> Loaded:
         first = V.FIRST_NAMES_F[i] if i % 2 else V.FIRST_NAMES_M[i]
         drafters[code] = _user(authority, f"redac-{code.lower()}", first, V.LAST_NAMES[i + 10], [Role.DRAFTER],
                                dept, scoped=True, title=f"Rédacteur·rice {code}",
-                               accounts=acc if code in ("DAC", "DFPE") else None)
+                               accounts=acc if code in ("DAC", "DFPE") else None, password=password)
         chiefs[code] = _user(authority, f"chef-{code.lower()}", V.FIRST_NAMES_M[i + 1], V.LAST_NAMES[i + 30],
                              [Role.APPROVER], dept, scoped=True, title=f"Chef·fe de service {code}",
-                             accounts=acc if code == "DAC" else None)
+                             accounts=acc if code == "DAC" else None, password=password)
     _circuits(authority, departments, dgs, [cabinet, deputy_user], chiefs["DFIN"], chiefs["DAJ"])
-    del admin
+    cast = demo_sittings.Cast(authority=authority, admin=admin, secretariat=secretariat, members=members,
+                              groups=groups, committees=committees)
+    demo_sittings.assemblies(cast)
+    people = {"departments": departments, "committees": committees, "members": members, "drafters": drafters,
+              "chiefs": chiefs, "elu": elu}
+    return loaded, cast, people
 
-    matieres = _second_level_matieres(authority)
-    codes = [c for c, _, _ in V.DEPARTMENTS_COMMUNE if c != "DGS"]
-    # (state wanted, how many): every state of the first half of an act's life.
-    plan = ["ready"] * 22 + ["in_circuit_1"] * 6 + ["in_circuit_2"] * 5 + ["in_circuit_3"] * 4 + \
-           ["sent_back"] * 8 + ["draft"] * 15
-    for n, wanted in enumerate(plan):
-        code = codes[n % len(codes)] if n > 1 else "DAC"
-        drafter = drafters[code]
-        content = _act_content(rng, code, year, matieres)
-        act = act_actions.create_act(drafter, department=departments[code], year=year, nature="DE",
-                                     rapporteur=members[1 + n % 12], committees=[committees[n % 4]],
-                                     target_sitting_date=datetime.date(year, 12, 15), **content)
-        loaded.acts += 1
-        if n % 3 != 2:
-            _annex(drafter, act, "Convention d'objectifs" if n % 2 else "Budget prévisionnel")
-        if n % 4 == 0:
-            act_actions.update_act(drafter, act, lock_version=act.lock_version,
-                                   articles=content["articles"][:3] + content["articles"][4:],
-                                   summary="Suppression de l'article sur le versement")
-            act.refresh_from_db()
-        if n % 5 == 1:
-            act_actions.add_comment(chiefs[code], act, f"@{drafter.username} pouvez-vous vérifier le montant ?")
-        if wanted == "draft":
+
+def _member_accounts(authority, members) -> None:
+    """Every member has a portal account (to vote from their device in the sitting); apart from
+    the demo's « maire », « adjointe » and « elu », without a usable password."""
+    taken = set(User.objects.values_list("username", flat=True))
+    for member in members:
+        if member.user_id:
             continue
-        circuit_actions.submit_act(drafter, act)
-        if wanted == "sent_back":
-            circuit_actions.send_back(chiefs[code] if code != "DFIN" else chiefs["DFIN"], act,
-                                      "Le montant ne correspond pas au budget voté ; merci de le corriger.")
-            continue
-        steps_to_pass = {"in_circuit_1": 0, "in_circuit_2": 1, "in_circuit_3": 2, "ready": 99}[wanted]
-        for _ in range(steps_to_pass):
+        username = f"{slugify(member.first_name)}.{slugify(member.last_name)}"
+        while username in taken:
+            username += "1"
+        taken.add(username)
+        member.user = _user(authority, username, member.first_name, member.last_name, [Role.MEMBER],
+                            title=member.mandates.values_list("function", flat=True).first() or "")
+        member.save(update_fields=["user"])
+
+
+def _plan_act(n, wanted, rng, year, codes, matieres, people, clock, target):
+    """The n-th act of the plan, brought to the ``wanted`` state through the circuits. While the
+    past is replayed, each step takes some time (``clock``)."""
+    departments, committees, members = people["departments"], people["committees"], people["members"]
+    drafters, chiefs = people["drafters"], people["chiefs"]
+    code = codes[n % len(codes)] if n > 1 else "DAC"
+    drafter = drafters[code]
+    content = _act_content(rng, code, year, matieres)
+    clock.advance_office(hours=2)
+    act = act_actions.create_act(drafter, department=departments[code], year=year, nature="DE",
+                                 rapporteur=members[1 + n % 12], committees=[committees[n % 4]],
+                                 target_sitting_date=target, **content)
+    if n % 3 != 2:
+        _annex(drafter, act, "Convention d'objectifs" if n % 2 else "Budget prévisionnel")
+    if n % 4 == 0:
+        clock.advance_office(minutes=40)
+        act_actions.update_act(drafter, act, lock_version=act.lock_version,
+                               articles=content["articles"][:3] + content["articles"][4:],
+                               summary="Suppression de l'article sur le versement")
+        act.refresh_from_db()
+    if n % 5 == 1:
+        clock.advance_office(minutes=25)
+        act_actions.add_comment(chiefs[code], act, f"@{drafter.username} pouvez-vous vérifier le montant ?")
+    if wanted == "draft":
+        return act
+    clock.advance_office(hours=1)
+    circuit_actions.submit_act(drafter, act)
+    if wanted == "sent_back":
+        circuit_actions.send_back(chiefs[code] if code != "DFIN" else chiefs["DFIN"], act,
+                                  "Le montant ne correspond pas au budget voté ; merci de le corriger.")
+        return act
+    steps_to_pass = {"in_circuit_1": 0, "in_circuit_2": 1, "in_circuit_3": 2, "ready": 99}[wanted]
+    for _ in range(steps_to_pass):
+        act.refresh_from_db()
+        if act.state != "in_circuit":
+            break
+        step = active_step(act)
+        for approver in list(step.approvers.all()):
             act.refresh_from_db()
-            if act.state != "in_circuit":
-                break
-            step = active_step(act)
-            for approver in list(step.approvers.all()):
-                act.refresh_from_db()
-                if act.state == "in_circuit" and active_step(act) == step:
-                    circuit_actions.approve(approver, act, "Vu, avis favorable.")
-    _age_some_steps(authority)
-    return loaded
+            if act.state == "in_circuit" and active_step(act) == step:
+                clock.advance_office(hours=3)
+                circuit_actions.approve(approver, act, "Vu, avis favorable.")
+    act.refresh_from_db()
+    return act
 
 
 def _age_some_steps(authority) -> None:
@@ -276,15 +370,18 @@ def load_paris(seed: int = 75, acts: int = 800, annex_pages: int = 5) -> Loaded:
     committees = [Committee.objects.create(authority=authority, name=n, short_name=s) for n, s in V.COMMITTEES]
     members = _members(authority, rng, 163, groups, committees, datetime.date(2026, 3, 22))
     acc = loaded.accounts
+    password = _Password()
     _user(authority, "paris-secretariat", "Sylvie", "Marchand", [Role.SECRETARIAT],
-          title="Secrétariat général du Conseil de Paris", accounts=acc)
-    _user(authority, "paris-admin", "Patrice", "Lenoir", [Role.ADMINISTRATOR], title="Administrateur", accounts=acc)
-    sg = _user(authority, "paris-sg", "Bernard", "Fontaine", [Role.APPROVER], title="Secrétaire général", accounts=acc)
+          title="Secrétariat général du Conseil de Paris", accounts=acc, password=password)
+    _user(authority, "paris-admin", "Patrice", "Lenoir", [Role.ADMINISTRATOR], title="Administrateur", accounts=acc,
+          password=password)
+    sg = _user(authority, "paris-sg", "Bernard", "Fontaine", [Role.APPROVER], title="Secrétaire général", accounts=acc,
+               password=password)
     circuit = CircuitTemplate.objects.create(authority=authority, name="Projets de délibération", natures=[])
     step = StepTemplate.objects.create(circuit=circuit, position=1, name="Secrétariat général", deadline_days=5)
     step.approver_users.set([sg])
     drafters = {code: _user(authority, f"paris-redac-{code.lower()}", rng.choice(V.FIRST_NAMES_F),
-                            rng.choice(V.LAST_NAMES), [Role.DRAFTER], dept, scoped=True)
+                            rng.choice(V.LAST_NAMES), [Role.DRAFTER], dept, scoped=True, password=password)
                 for code, dept in departments.items()}
     matieres = _second_level_matieres(authority)
     codes = list(departments)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from hemicycle.accounts.models import User
 
@@ -11,7 +12,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, url, **options):
         from hemicycle.demo.load import DEMO_PASSWORD
+        from hemicycle.documents.render import french_date
+        from hemicycle.sittings.models import Sitting
 
+        base = url.rstrip("/")
         self.stdout.write("")
         self.stdout.write(f"Hémicycle est prêt : {url}")
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
@@ -22,4 +26,27 @@ class Command(BaseCommand):
             user = users.get(username)
             if user:
                 self.stdout.write(f"  {username:<14} {user.display_name:<28} {user.title}")
+
+        members = [users[name] for name in ("elu", "maire") if name in users]
+        if members:
+            self.stdout.write("")
+            self.stdout.write(f"Espace des élus : {base}{reverse('portal:home')}")
+            self.stdout.write("  connectez-vous avec « elu » (" + members[0].display_name + ")"
+                              + (" ou « maire »" if len(members) > 1 else "")
+                              + " : séances, documents, pouvoirs, déclarations d'intérêts.")
+        sittings = Sitting.objects.filter(authority__slug="belval")
+        past = sittings.filter(state=Sitting.State.CLOSED).order_by("-date").first()
+        upcoming = sittings.filter(state=Sitting.State.CONVENED).order_by("date").first()
+        if past or upcoming:
+            self.stdout.write("")
+            self.stdout.write("Séances du conseil municipal :")
+        if past:
+            self.stdout.write(f"  séance tenue le {french_date(past.date)} : "
+                              f"{base}{reverse('sittings:detail', args=[past.slug])}")
+            self.stdout.write(f"    {'écran public':<24}{base}{reverse('sittings:live_screen', args=[past.slug])}")
+            self.stdout.write(f"    {'liste des délibérations':<24}"
+                              f"{base}{reverse('sittings:deliberations_list', args=[past.slug])}")
+        if upcoming:
+            self.stdout.write(f"  prochaine séance, le {french_date(upcoming.date)} : "
+                              f"{base}{reverse('sittings:detail', args=[upcoming.slug])}")
         self.stdout.write("")

@@ -24,4 +24,8 @@ class Command(BaseCommand):
             raise CommandError(f"La collectivité « {slug} » existe déjà : base à réinitialiser (supprimez var/).")
         started = time.monotonic()
         loaded = load_commune() if preset == "commune" else load_paris(acts=acts)
-        self.stdout.write(f"{loaded.authority.name} : {loaded.acts} actes chargés en {time.monotonic() - started:.1f} s.")
+        from hemicycle.sittings.models import Sitting
+
+        sittings = Sitting.objects.filter(authority=loaded.authority).count()
+        self.stdout.write(f"{loaded.authority.name} : {loaded.acts} actes et {sittings} séance(s) chargés "
+                          f"en {time.monotonic() - started:.1f} s.")
