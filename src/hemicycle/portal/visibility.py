@@ -37,6 +37,8 @@ from hemicycle.sittings.models import AgendaItem, Assembly, Convocation, Sitting
 
 # Sittings still ahead (a proxy can be given, a vœu filed for them).
 UPCOMING_STATES = (Sitting.State.PLANNED, Sitting.State.CONVENED)
+# Sittings under way: the member votes from his device (sittings:live_vote).
+LIVE_STATES = (Sitting.State.OPEN, Sitting.State.SUSPENDED)
 
 
 def member_for(request) -> Member:

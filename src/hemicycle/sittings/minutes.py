@@ -341,8 +341,10 @@ def build_body(sitting: Sitting, previous: dict | None = None) -> dict:
 
     body_items = []
     for item in items:
-        moment = item.debate_started_at or min((b.opened_at for b in ballots.get((item.pk, None), []) if b.opened_at),
-                                               default=None)
+        # The quorum of a deliberation is the one at its vote (L2121-17): a member who left
+        # during the debate is not counted; without a vote, the quorum when the item was called.
+        moment = min((b.opened_at for b in ballots.get((item.pk, None), []) if b.opened_at),
+                     default=None) or item.debate_started_at
         item_withdrawals = withdrawals.get(item.pk, [])
         withdrawn_ids = {w.member_id for w in item_withdrawals}
         in_room = presence.present_set(moment) - withdrawn_ids

@@ -87,8 +87,10 @@ def home(request):
             for found in withdrawals_for(member, sitting, items):
                 warnings.append({"sitting": sitting, **found})
     given, held = _my_proxies(member, upcoming)
+    live = list(visibility.visible_sittings(member).filter(state__in=visibility.LIVE_STATES)
+                .order_by("date", "start_time")[:5])
     return render(request, "portal/home.html", {
-        "title": _("Espace élu"), "member": member, "cards": cards, "warnings": warnings,
+        "title": _("Espace élu"), "member": member, "cards": cards, "warnings": warnings, "live": live,
         "proxies_given": given, "proxies_held": held,
         "committees": member.committees.all(),
     })
@@ -127,7 +129,8 @@ def sitting(request, slug):
         "rows": sitting_rows(member, sitting, items), "packs": packs, "outline": outline[:300],
         "withheld": documents.withheld_packs(member, sitting) if convened else [],
         "withdrawals": withdrawals_for(member, sitting, items),
-        "upcoming": visibility.is_upcoming(sitting), "proxy_given": given[:1], "proxies_held": held,
+        "upcoming": visibility.is_upcoming(sitting), "live": sitting.state in visibility.LIVE_STATES,
+        "proxy_given": given[:1], "proxies_held": held,
         "searchable": bool(pack_docs),
     })
 

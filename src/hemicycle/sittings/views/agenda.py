@@ -431,7 +431,9 @@ def agenda_add(request, slug):
     if (refused := _post_only(request)) is not None:
         return refused
     ids = [v for v in request.POST.getlist("acts") if v.isdigit()]
-    acts = list(Act.objects.filter(authority=request.authority, pk__in=ids))
+    # In the order ticked on the page (the list's order), not the acts' default (newest first).
+    found = {str(a.pk): a for a in Act.objects.filter(authority=request.authority, pk__in=ids)}
+    acts = [found[pk] for pk in dict.fromkeys(ids) if pk in found]
     try:
         if len(acts) != len(set(ids)):
             raise ValidationError(_("Un des actes choisis n'existe pas dans votre collectivité."))

@@ -192,7 +192,8 @@ def item_context(request, sitting: Sitting, item: AgendaItem, **extra) -> dict:
         "amendments": amendments, "filed_amendments": [a for a in amendments if a.state == a.State.FILED],
         "ballots": ballots, "open_ballot": next((b for b in ballots if b.state == Ballot.State.OPEN), None),
         "sitting_open_ballot": live.open_ballot_of(sitting),
-        "proposal": proposal, "methods": Ballot.Method.choices, "selected_method": method or proposal.method,
+        "proposal": proposal, "methods": Ballot.Method.choices,
+        "selected_method": _selected_method(method, proposal, computed=extra.get("computed", False)),
         "public_ids": set(public), "secret_ids": set(secret),
         "candidate_ids": {_safe_int(v) for v in posted.getlist("candidates")} if posted else set(),
         "groups": PoliticalGroup.objects.filter(authority=sitting.authority),
@@ -203,6 +204,15 @@ def item_context(request, sitting: Sitting, item: AgendaItem, **extra) -> dict:
         "posted": posted,
         **extra,
     }
+
+
+def _selected_method(posted: str, proposal, *, computed: bool) -> str:
+    """The form of vote shown selected: what was posted, except after « Calculer le scrutin
+    requis » when the requests exclude it — then the form they impose (a browser always posts
+    the select's value, « à main levée » by default)."""
+    if not posted or (computed and posted not in proposal.allowed):
+        return proposal.method
+    return posted
 
 
 def _safe_int(value):
