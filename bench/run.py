@@ -1,4 +1,5 @@
-"""Benchmark runner (``make bench`` → scripts/bench.sh → ``python -m bench``).
+"""Benchmark runner (``make bench`` → scripts/bench.sh → ``python -m bench``): B0 here, B1 in
+``bench/pack.py``, B5 in ``bench/live.py`` (see docs/benchmarks.md).
 
 B0 — render the Paris preset's 800 acts to PDF:
   Hémicycle: ``render_act_pdf`` (Typst) in a pool of 2 worker processes, as production workers
@@ -159,6 +160,12 @@ class LibreOffice:
             path.write_bytes(act_odt(data))
             files.append(path)
         generated = time.perf_counter() - started
+        self.convert_files(files, out_dir)
+        return time.perf_counter() - started, generated
+
+    def convert_files(self, files: list[Path], out_dir: Path) -> None:
+        """Convert ODT files to PDF in ``out_dir``: ``batch`` files per soffice call, ``lanes``
+        calls in parallel (each with its own profile)."""
         batches = [files[i:i + self.batch] for i in range(0, len(files), self.batch)]
 
         def lane(k: int) -> None:
@@ -167,7 +174,6 @@ class LibreOffice:
 
         with cf.ThreadPoolExecutor(self.lanes) as threads:
             list(threads.map(lane, range(self.lanes)))
-        return time.perf_counter() - started, generated
 
 
 # --- Checks --------------------------------------------------------------------------------------
@@ -269,53 +275,106 @@ def bench_b0(count: int, rounds: int, workers: int, batch: int, reference: bool,
     return result
 
 
+def _fmt(value, pattern="{:.2f}") -> str:
+    return pattern.format(value) if value is not None else "—"
+
+
 def print_table(results: dict) -> None:
-    b0 = results["B0"]
-    rows = [("scénario", "actes", "Hémicycle (s)", "référence (s)", "ratio", "ms/acte (1 proc.)", "contrôle")]
-    rows.append(("B0 rendu des actes", str(b0["acts"]), f"{b0['seconds']:.2f}",
-                 f"{b0['reference_seconds']:.2f}" if "reference_seconds" in b0 else "—",
-                 f"{b0['ratio']:.1f}×" if "ratio" in b0 else "—",
-                 f"{b0['ms_per_act_single']:.1f} (PDF/A {b0['ms_per_act_single_pdfa']:.1f})",
-                 b0["check"] + (" / " + b0["reference_check"] if "reference_check" in b0 else "")))
+    rows = [("scénario", "volume", "Hémicycle", "référence", "ratio", "détail", "contrôle")]
+    b0 = results.get("B0")
+    if b0:
+        rows.append(("B0 rendu des actes", f"{b0['acts']} actes", f"{b0['seconds']:.2f} s",
+                     _fmt(b0.get("reference_seconds"), "{:.2f} s"), _fmt(b0.get("ratio"), "{:.1f}×"),
+                     f"{b0['ms_per_act_single']:.1f} ms/acte 1 proc. (PDF/A {b0['ms_per_act_single_pdfa']:.1f})",
+                     b0["check"] + (" / " + b0["reference_check"] if "reference_check" in b0 else "")))
+    b1 = results.get("B1")
+    if b1:
+        rows.append(("B1 dossier de séance + convocations", f"{b1['acts']} actes, {b1['recipients']} élus",
+                     f"{b1['seconds']:.2f} s", _fmt(b1.get("reference_seconds"), "{:.2f} s"),
+                     _fmt(b1.get("ratio"), "{:.1f}×"),
+                     f"documents {b1['documents_seconds']:.2f} s + envoi {b1['sending_seconds']:.2f} s ; "
+                     f"{b1['pack_pages']} pages, {b1['bookmarks']} signets (cible ≤ 30 s)",
+                     b1["check"] + (" / " + b1["reference_check"] if "reference_check" in b1 else "")))
+    b5 = results.get("B5")
+    if b5:
+        rows.append(("B5 séance en direct sous charge", f"{b5['viewers']} spect. + {b5['members']} élus",
+                     f"visible {_fmt(b5['result_visible_s'])} s", "—", "—",
+                     f"p99 {b5['p99_ms']:.0f} ms, {b5['errors']} erreur(s), {b5['requests_per_second']:.0f} req/s "
+                     "(cibles ≤ 1 s, ≤ 200 ms, 0)", b5["check"]))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for n, row in enumerate(rows):
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
         if n == 0:
             print("  ".join("-" * w for w in widths))
-    for key in ("problems", "reference_problems"):
-        for problem in b0.get(key, []):
-            print(f"  ! {problem}")
+    for key, result in results.items():
+        for field in ("problems", "reference_problems"):
+            for problem in result.get(field, []) if isinstance(result, dict) else []:
+                print(f"  ! {key} : {problem}")
+
+
+SCENARIOS = ("B0", "B1", "B5")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="40 actes, résultats dans bench/out/ seulement")
-    parser.add_argument("--acts", type=int, help="nombre d'actes (800 par défaut, 40 avec --quick)")
-    parser.add_argument("--rounds", type=int, default=3, help="tours alternés Typst/LibreOffice (3 par défaut)")
+    parser.add_argument("--quick", action="store_true",
+                        help="40 actes, 100 spectateurs, 1 tour ; résultats dans bench/out/ seulement")
+    parser.add_argument("--only", default=",".join(SCENARIOS), help="scénarios, par ex. B1,B5 (tous par défaut)")
+    parser.add_argument("--acts", type=int, help="nombre d'actes de B0 et B1 (800 par défaut, 40 avec --quick)")
+    parser.add_argument("--rounds", type=int, default=3, help="tours alternés Hémicycle/référence (3 par défaut)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=100, help="fichiers par appel soffice")
+    parser.add_argument("--viewers", type=int, help="spectateurs de B5 (1 000 par défaut, 100 avec --quick)")
     parser.add_argument("--no-reference", action="store_true", help="sans LibreOffice")
     args = parser.parse_args(argv)
     count = args.acts or (40 if args.quick else 800)
     rounds = 1 if args.quick and args.rounds == 3 else args.rounds
+    viewers = args.viewers or (100 if args.quick else 1000)
+    only = [s.strip().upper() for s in args.only.split(",") if s.strip()]
+    unknown = [s for s in only if s not in SCENARIOS]
+    if unknown:
+        parser.error(f"scénario inconnu : {', '.join(unknown)}")
 
     OUT.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="b0-", dir=OUT))
+    work = Path(tempfile.mkdtemp(prefix="bench-", dir=OUT))
+    # B1 and B5 use the throwaway SQLite database of HEMICYCLE_DATA (scripts/bench.sh makes one),
+    # run the background tasks inline and keep e-mails in memory.
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["HEMICYCLE_TASKS"] = "immediate"
+    os.environ["HEMICYCLE_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     setup_django(work / "data")
+    results = {}
+    soffice = find_soffice() if not args.no_reference else None
+    if not args.no_reference and soffice is None:
+        raise SystemExit("soffice introuvable : installez libreoffice-writer-nogui (scripts/bench.sh le fait).")
     try:
         batch = min(args.batch, -(-count // args.workers))  # every lane gets work, even with --quick
-        b0 = bench_b0(count, rounds, args.workers, batch, not args.no_reference, work)
+        if "B0" in only:
+            results["B0"] = bench_b0(count, rounds, args.workers, batch, not args.no_reference, work)
+        if "B1" in only:
+            from bench.pack import bench_b1
+
+            office = LibreOffice(soffice, work / "b1-office", lanes=args.workers, batch=batch) if soffice else None
+            results["B1"] = bench_b1(rounds=rounds, reference=office is not None, office=office, work=work, acts=count)
+            if soffice:
+                results["B1"]["reference"] = (f"{soffice_version(soffice)}, ODT, {batch} fichiers par appel, "
+                                              f"{args.workers} appels en parallèle, même assemblage pypdf et même envoi")
+        if "B5" in only:
+            from bench.live import bench_b5
+
+            results["B5"] = bench_b5(viewers=viewers, work=work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    target = OUT / "results-quick.json" if (args.quick or args.acts) else RESULTS
-    results = json.loads(target.read_text()) if target.exists() else {}
-    results["B0"] = b0
-    target.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    target = OUT / "results-quick.json" if (args.quick or args.acts or args.viewers) else RESULTS
+    stored = json.loads(target.read_text()) if target.exists() else {}
+    stored.update(results)
+    target.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
     print()
     print_table(results)
     print(f"\nRésultats : {target.relative_to(ROOT)}")
-    return 0 if b0["check"] == "ok" and b0.get("reference_check", "ok") == "ok" else 1
+    failed = [k for k, r in results.items() if r.get("check") != "ok" or r.get("reference_check", "ok") != "ok"]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: every benchmark scenario, Hémicycle and its reference method side by side.
 #   scripts/bench.sh [--quick] [other options of `python -m bench`, see --help]
-# Needs LibreOffice (the reference method of B0): Debian's libreoffice-writer-nogui is
-# installed when `soffice` is missing. Writes bench/results.json and prints a table.
+# Needs LibreOffice (the reference method of B0 and B1): Debian's libreoffice-writer-nogui is
+# installed when `soffice` is missing; and gunicorn (B5, in the project's test extras).
+# Writes bench/results.json and prints a table. See docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -15,6 +16,10 @@ if ! command -v soffice >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-writer-nogui >/dev/null
 fi
 soffice --version
+"$BIN/python" -c "import gunicorn" 2>/dev/null || "$BIN/pip" install --quiet -e ".[test]"
+
+# B1 and B5 use the throwaway SQLite database of HEMICYCLE_DATA, never a configured PostgreSQL.
+unset DATABASE_URL
 
 # Benchmarks get their own data folder: never the demo's database or files.
 if [ -n "${HEMICYCLE_BENCH_DATA:-}" ]; then

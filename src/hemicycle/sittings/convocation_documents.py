@@ -4,30 +4,37 @@ note, then every act followed by its annexes.
 
 Everything is rendered with Typst (``sittings/typst/convocation.typ``); texts travel as JSON
 in ``sys.inputs`` as for acts (``documents/render.py``), so nothing typed by a user is read as
-Typst markup. Acts are rendered by ``documents.render.render_act_pdf``. The pack is assembled
-with pypdf: one top-level bookmark per item, and under it the act and each of its annexes.
+Typst markup. Acts are rendered by ``documents.render.render_act_pdf`` — for a large sitting in
+worker processes (``rendered_acts``), while this process assembles the pack as the acts come
+back. The pack is assembled with pypdf: one top-level bookmark per item, and under it the act and
+each of its annexes.
 
 ``build`` does the whole work for a convocation and reports progress through a callback;
 ``actions/convocation.run_generation`` stores the result.
 """
 
+import concurrent.futures
+import contextlib
 import datetime
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import typst
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 from hemicycle.core import blobs
-from hemicycle.documents.render import RenderError, french_date, render_act_pdf, report_blocks
+from hemicycle.documents.render import RenderError, act_document_data, french_date, render_act_pdf, report_blocks
 
 from .models import AgendaItem, Convocation
 
@@ -382,6 +389,50 @@ def paper_letters_pdf(convocation: Convocation, members) -> bytes:
     return render(letter_data(convocation, items, members=list(members), today=day))
 
 
+# --- Rendering the acts ------------------------------------------------------------------
+
+# Below this many acts, rendering them here is quicker than starting worker processes.
+PARALLEL_FROM = 24
+
+
+def render_processes() -> int:
+    """Worker processes rendering the acts of a large pack: ``HEMICYCLE_RENDER_PROCESSES``
+    (setting or environment variable), else one per CPU."""
+    value = getattr(settings, "HEMICYCLE_RENDER_PROCESSES", None) or os.environ.get("HEMICYCLE_RENDER_PROCESSES")
+    try:
+        count = int(value) if value else (os.cpu_count() or 1)
+    except ValueError:
+        count = os.cpu_count() or 1
+    return max(1, count)
+
+
+@contextlib.contextmanager
+def rendered_acts(acts_data: list[dict], processes: int | None = None) -> Iterator[Iterator[bytes]]:
+    """The PDFs of the acts, in order, as an iterator (a failed act raises ``RenderError`` when
+    its turn comes).
+
+    Below ``PARALLEL_FROM`` acts (or with one process) they are rendered here, one by one as
+    they are asked for. Beyond, a pool of worker processes renders them in the background
+    while the caller consumes them; the pool is stopped, and its pending work cancelled,
+    when the block ends — also on an error."""
+    processes = render_processes() if processes is None else processes
+    if processes <= 1 or len(acts_data) < PARALLEL_FROM:
+        yield (render_act_pdf(data) for data in acts_data)
+        return
+    from . import render_workers
+
+    pool = concurrent.futures.ProcessPoolExecutor(
+        min(processes, len(acts_data)), mp_context=multiprocessing.get_context("spawn"),
+        initializer=render_workers.init, initargs=(translation.get_language() or settings.LANGUAGE_CODE,))
+    try:
+        yield pool.map(render_workers.render_act, acts_data, chunksize=4)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+
+
 # --- The sitting pack ---------------------------------------------------------------------
 
 def _pdf_reader(data: bytes) -> PdfReader | None:
@@ -426,48 +477,31 @@ class Documents:
     fingerprint: str = ""
 
 
-def build(convocation: Convocation, progress: Callable[[int], None] = lambda p: None) -> Documents:
-    """Render every document of ``convocation`` and assemble the sitting pack.
+def _rendered(what: str, data: dict) -> bytes:
+    try:
+        return render(data)
+    except RenderError as exc:
+        raise DocumentError(_("%(what)s n'a pas pu être produit(e).") % {"what": what}) from exc
 
-    ``progress`` receives a percentage (0–99) as the work goes; the caller reports 100 once
-    the result is stored."""
-    items = list(convocation_items(convocation))
-    if not items:
-        raise DocumentError(_("La convocation ne porte sur aucune affaire : l'ordre du jour est vide."))
+
+def assemble_pack(convocation: Convocation, items, agenda_pdf: bytes, synthesis_pdf: bytes,
+                  act_pdfs: Iterator[bytes], step: Callable[[], None] = lambda: None) -> tuple[bytes, int]:
+    """The sitting pack: the agenda, the note, then for each item (in agenda order) its act — the
+    next PDF of ``act_pdfs`` — followed by its PDF annexes, or a plain page for an item without
+    an act. One top-level bookmark per item, the act and each annex under it. Returns the PDF
+    and its page count; ``step`` is called after each item."""
     sitting = convocation.sitting
     numbers = item_numbers(sitting)
-    docs = Documents(items=items, fingerprint=fingerprint(convocation, items))
-    total = 4 + len(items)
-    done = 0
-
-    def step():
-        nonlocal done
-        done += 1
-        progress(min(99, int(done * 100 / total)))
-
-    def rendered(what: str, data: dict) -> bytes:
-        try:
-            return render(data)
-        except RenderError as exc:
-            raise DocumentError(_("%(what)s n'a pas pu être produit(e).") % {"what": what}) from exc
-
-    docs.agenda = rendered(_("L'ordre du jour"), agenda_data(convocation, items))
-    step()
-    docs.letter = rendered(_("La lettre de convocation"), letter_data(convocation, items))
-    step()
-    docs.synthesis = rendered(_("La note explicative de synthèse"), synthesis_data(convocation, items))
-    step()
-
     pack = _Pack()
-    pack.add(docs.agenda, _("Additif à l'ordre du jour") if _is_addendum(convocation) else _("Ordre du jour"))
-    pack.add(docs.synthesis, _("Note explicative de synthèse"))
+    pack.add(agenda_pdf, _("Additif à l'ordre du jour") if _is_addendum(convocation) else _("Ordre du jour"))
+    pack.add(synthesis_pdf, _("Note explicative de synthèse"))
     for item in items:
         number = numbers.get(item.pk, 0)
         label = f"{number}. {item.title}"
         if item.act_id:
             act = item.act
             try:
-                act_pdf = render_act_pdf(act)
+                act_pdf = next(act_pdfs)
             except RenderError as exc:
                 raise DocumentError(_("Le document de l'affaire n° %(n)s « %(title)s » n'a pas pu être produit.")
                                     % {"n": number, "title": item.title}) from exc
@@ -476,7 +510,8 @@ def build(convocation: Convocation, progress: Callable[[int], None] = lambda p: 
             act_title = _("Projet %(reference)s") % {"reference": act.reference} if act.reference else _("Projet")
             pack.writer.add_outline_item(title=act_title, page_number=start, parent=top)
             left_out = []
-            for annex in act.annexes.filter(removed_at__isnull=True).order_by("position", "pk"):
+            # The annexes were prefetched with the items (``convocation_items``): no query per act.
+            for annex in sorted((a for a in act.annexes.all() if a.removed_at is None), key=lambda a: (a.position, a.pk)):
                 try:
                     content = blobs.get(annex.sha256)
                 except (FileNotFoundError, blobs.BlobIntegrityError):
@@ -489,7 +524,7 @@ def build(convocation: Convocation, progress: Callable[[int], None] = lambda p: 
                     continue
                 pack.add(reader, _("Annexe : %(title)s") % {"title": annex.title}, parent=top)
             if left_out:
-                page = rendered(_("La page des annexes"), page_data(
+                page = _rendered(_("La page des annexes"), page_data(
                     convocation, _("Annexes de l'affaire n° %(n)s consultables séparément") % {"n": number},
                     [item.title, _("Ces annexes ne sont pas des documents PDF : elles ne sont pas reproduites dans "
                                    "le dossier de séance. Elles sont consultables auprès du secrétariat des "
@@ -498,12 +533,52 @@ def build(convocation: Convocation, progress: Callable[[int], None] = lambda p: 
                 pack.add(page, _("Autres annexes"), parent=top)
         else:
             text = convocation.synthesis_texts.get(str(item.pk), "") or default_synthesis_text(item)
-            page = rendered(_("La page de l'affaire n° %(n)s") % {"n": number},
-                            page_data(convocation, label, [item.get_kind_display()] + paragraphs(text)))
+            page = _rendered(_("La page de l'affaire n° %(n)s") % {"n": number},
+                             page_data(convocation, label, [item.get_kind_display()] + paragraphs(text)))
             pack.add(page, label)
         step()
-    docs.pack, docs.pack_pages = pack.finish(
-        _("Dossier de séance — %(assembly)s du %(date)s") % {"assembly": sitting.assembly.name,
-                                                             "date": french_date(sitting.date)})
+    return pack.finish(_("Dossier de séance — %(assembly)s du %(date)s") % {"assembly": sitting.assembly.name,
+                                                                          "date": french_date(sitting.date)})
+
+
+def pack_items(convocation: Convocation) -> list:
+    """The items of the convocation with what the documents need (acts with their department,
+    rapporteur and annexes) in a fixed number of queries."""
+    return list(convocation_items(convocation).select_related("act__authority", "act__department",
+                                                               "act__rapporteur"))
+
+
+def build(convocation: Convocation, progress: Callable[[int], None] = lambda p: None) -> Documents:
+    """Render every document of ``convocation`` and assemble the sitting pack.
+
+    ``progress`` receives a percentage (0–99) as the work goes (each value once); the caller
+    reports 100 once the result is stored. The acts are rendered by ``rendered_acts`` (worker
+    processes for a large sitting) while the agenda, the letter and the note are rendered here;
+    the acts are appended to the pack in agenda order as they come back."""
+    items = pack_items(convocation)
+    if not items:
+        raise DocumentError(_("La convocation ne porte sur aucune affaire : l'ordre du jour est vide."))
+    docs = Documents(items=items, fingerprint=fingerprint(convocation, items))
+    total = 4 + len(items)
+    done = 0
+    reported = -1
+
+    def step():
+        nonlocal done, reported
+        done += 1
+        percent = min(99, int(done * 100 / total))
+        if percent != reported:
+            reported = percent
+            progress(percent)
+
+    acts_data = [act_document_data(item.act) for item in items if item.act_id]
+    with rendered_acts(acts_data) as act_pdfs:
+        docs.agenda = _rendered(_("L'ordre du jour"), agenda_data(convocation, items))
+        step()
+        docs.letter = _rendered(_("La lettre de convocation"), letter_data(convocation, items))
+        step()
+        docs.synthesis = _rendered(_("La note explicative de synthèse"), synthesis_data(convocation, items))
+        step()
+        docs.pack, docs.pack_pages = assemble_pack(convocation, items, docs.agenda, docs.synthesis, act_pdfs, step)
     step()
     return docs

@@ -33,7 +33,7 @@ from hemicycle.rules.ballots import BallotDecision, required_ballot
 from hemicycle.rules.conflicts import barred_vote
 from hemicycle.rules.outcome import Tally, Vote as VoteValue, decide
 
-from ..models import AgendaItem, Amendment, Ballot, Motion, Sitting, Vote
+from ..models import AgendaItem, Amendment, Ballot, Motion, Proxy, Sitting, Vote
 from .live import (NO_VOTE_KINDS, assembly_members, bump, check_secretariat, conflicts, item_decided,
                    labels_for, locked, member_label, present_ids, proxies, quorum, tell_drafter, voters,
                    withdrawn_ids)
@@ -327,14 +327,23 @@ class VoteChoice:
 
 def electronic_choices(sitting: Sitting, member, ballot: Ballot) -> list[VoteChoice]:
     """What the member may vote on the open electronic ballot: his own vote, and the vote of
-    the colleague whose proxy he holds, each with the reason when refused."""
-    members = assembly_members(sitting)
-    if member.pk not in {m.pk for m in members}:
+    the colleague whose proxy he holds, each with the reason when refused.
+
+    Runs on every opening of the voting page and every vote, for each of the members at once
+    when a ballot opens: it reads only what this member's choices need (the assembly's members
+    are loaded only when proxies were given for the sitting)."""
+    if not sitting.assembly.members().filter(pk=member.pk).exists():
         return [VoteChoice(member, member, None, "Vous ne siégez pas dans cette assemblée.")]
-    labels = labels_for(members)
     present = present_ids(sitting)
     barred = {str(m) for m in withdrawn_ids(ballot.item)}
-    existing = {v.member_id: v for v in ballot.votes.all()}
+    held, by_id, labels = [], {}, {}
+    if Proxy.objects.filter(sittings=sitting, revoked_at__isnull=True).exists():
+        members = assembly_members(sitting)
+        labels = labels_for(members)
+        by_id = {m.pk: m for m in members}
+        held = [mandator for mandator, holder in proxies(sitting, present=present, members=members).valid.items()
+                if holder == member.pk]
+    existing = {v.member_id: v for v in ballot.votes.filter(member_id__in=[member.pk, *held])}
     choices = []
     own_refusal = ""
     if member.pk not in present:
@@ -343,10 +352,7 @@ def electronic_choices(sitting: Sitting, member, ballot: Ballot) -> list[VoteCho
         own_refusal = ("Vous vous êtes retiré(e) de ce point (intérêt à l'affaire, L2131-11) : vous ne prenez part "
                        "ni au débat ni au vote.")
     choices.append(VoteChoice(member, member, existing.get(member.pk), own_refusal))
-    by_id = {m.pk: m for m in members}
-    for mandator, holder in proxies(sitting, present=present, members=members).valid.items():
-        if holder != member.pk:
-            continue
+    for mandator in held:
         error = barred_vote(str(mandator), str(member.pk), barred)
         refusal = ""
         if error is not None:

@@ -5,9 +5,12 @@ Built for many viewers polling every second: the JSON endpoint reads only the si
 ``live_version`` (one indexed query) and answers 304 when the viewer already has it; the
 payload is built once per version and kept in Django's cache (locmem by default). Every live
 action bumps ``live_version``. Sittings held in camera (huis clos) have no public screen.
+In production most of these polls do not even reach this view: ``sittings.live_fastpath``
+answers them in front of Django, with the same answers (304, or ``payload_body``).
 """
 
 import json
+import threading
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
@@ -19,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from hemicycle.core.access import public
 
 from ..actions import live
-from ..models import AgendaItem, Ballot, Sitting
+from ..models import AgendaItem, Ballot, Proxy, Sitting
 
 CACHE_SECONDS = 600
 OUTCOMES = {"adopted": "Adopté", "rejected": "Rejeté", "elected": "Élu(e)", "not_elected": "Pas d'élu à ce tour"}
@@ -46,19 +49,63 @@ def cache_key(pk: int, version: int) -> str:
     return f"hemicycle:sittings:live:{pk}:{version}"
 
 
+_building: dict[str, threading.Lock] = {}
+_building_guard = threading.Lock()
+
+
 def cached_payload(pk: int, version: int) -> dict:
-    """The live state of the sitting at ``version``, built once and cached."""
+    """The live state of the sitting at ``version``, built once and cached. When a vote changes
+    the version, the many requests that ask for it at once in this process wait for a single
+    build instead of each building it."""
     key = cache_key(pk, version)
     payload = cache.get(key)
-    if payload is None:
-        payload = build_payload(Sitting.objects.select_related("assembly", "authority", "current_item").get(pk=pk))
-        payload["version"] = version
-        cache.set(key, payload, CACHE_SECONDS)
+    if payload is not None:
+        return payload
+    with _building_guard:
+        lock = _building.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            payload = cache.get(key)
+            if payload is None:
+                payload = build_payload(Sitting.objects.select_related("assembly", "authority", "current_item")
+                                        .get(pk=pk))
+                payload["version"] = version
+                cache.set(key, payload, CACHE_SECONDS)
+    finally:
+        with _building_guard:
+            _building.pop(key, None)
     return payload
+
+
+def payload_body(pk: int, version: int) -> bytes:
+    """The JSON ``screen_json`` serves for the sitting at ``version``, as bytes, for
+    ``sittings.live_fastpath``: the last one is kept per sitting in this process and served again
+    while the version is unchanged."""
+    served = latest_bodies.get(pk)
+    if served is not None and served[0] == version:
+        return served[1]
+    body = json.dumps(cached_payload(pk, version), ensure_ascii=False).encode("utf-8")
+    current = latest_bodies.get(pk)
+    if current is None or current[0] <= version:
+        latest_bodies[pk] = (version, body)
+    return body
+
+
+# The last JSON body served for each sitting, with its version, in this process.
+latest_bodies: dict[int, tuple[int, bytes]] = {}
 
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def voter_count(sitting: Sitting, item: AgendaItem) -> int:
+    """``len(live.voters(sitting, item))``; without any proxy given for the sitting (the usual
+    case) counted from ids alone, without loading the members: every vote cast bumps the
+    version, so this runs once per vote in each server process."""
+    if Proxy.objects.filter(sittings=sitting, revoked_at__isnull=True).exists():
+        return len(live.voters(sitting, item))
+    return len(live.present_ids(sitting) - live.withdrawn_ids(item))
 
 
 def _ballot_payload(ballot: Ballot | None, sitting: Sitting) -> dict | None:
@@ -72,7 +119,7 @@ def _ballot_payload(ballot: Ballot | None, sitting: Sitting) -> dict | None:
     if ballot.state == Ballot.State.OPEN:
         if ballot.method == Ballot.Method.ELECTRONIC:
             data["votes_cast"] = ballot.votes.count()
-            data["voters"] = len(live.voters(sitting, ballot.item))
+            data["voters"] = voter_count(sitting, ballot.item)
         return data
     if ballot.method == Ballot.Method.APPOINTMENT:
         data["results"] = {"counts": ballot.results.get("counts", {}), "blank": ballot.results.get("blank", 0),
