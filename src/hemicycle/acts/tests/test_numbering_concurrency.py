@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 
 from hemicycle.acts.actions import create_act
 from hemicycle.acts.models import Act
@@ -13,8 +13,6 @@ from hemicycle.acts.models import Act
 def test_concurrent_creation_is_gap_free():
     from hemicycle.core.testing import build_world
 
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
-        pytest.skip("in-memory SQLite is not shared between threads")
     world = build_world()
     drafter, dept = world.users["drafter"], world.departments["DAC"]
     errors = []
