@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "hemicycle.notifications",
     "hemicycle.sittings",
     "hemicycle.portal",
+    "hemicycle.legality",
+    "hemicycle.publication",
+    "hemicycle.archives",
+    "hemicycle.opendata",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,9 @@ urlpatterns = [
     path("organisation/", include("hemicycle.organisation.urls")),
     path("seances/", include("hemicycle.sittings.urls")),
     path("elu/", include("hemicycle.portal.urls")),
+    path("legalite/", include("hemicycle.legality.urls")),
+    path("", include("hemicycle.publication.urls")),
+    path("archives/", include("hemicycle.archives.urls")),
+    path("", include("hemicycle.opendata.urls")),
     path("admin/", admin.site.urls),
 ]
