@@ -258,6 +258,23 @@ class Server:
         self.log.close()
 
 
+class PushServer(Server):
+    """``hemicycle live_push`` (server-sent events) on 127.0.0.1, on the same database."""
+
+    def __init__(self, log: Path):  # noqa: D107 - same environment as the WSGI server
+        from django.conf import settings
+        from django.db import connection
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hemicycle.settings", "HEMICYCLE_DATA": str(settings.DATA_DIR),
+               "HEMICYCLE_CONN_MAX_AGE": "600", "DATABASE_URL": database_url(connection.settings_dict)}
+        self.log = open(log, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "hemicycle.manage", "live_push", "--port", str(self.port)],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
 # --- Load ----------------------------------------------------------------------------------------
 # A small HTTP/1.1 client on asyncio's protocols: one keep-alive connection per simulated person.
 # (aiohttp, tried first, saturated its own event loop at this rate — 2 s of lag at the 99th
@@ -334,12 +351,22 @@ class Client:
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
         started = time.perf_counter()
         try:
-            if self.connection is None or self.connection.closed:
-                await self._connect()
-            connection = self.connection
-            connection.waiter = asyncio.get_running_loop().create_future()
-            connection.transport.write(raw)
-            status, head, content = await asyncio.wait_for(connection.waiter, timeout)
+            for attempt in (1, 2):
+                reused = self.connection is not None and not self.connection.closed
+                if not reused:
+                    await self._connect()
+                connection = self.connection
+                connection.waiter = asyncio.get_running_loop().create_future()
+                connection.transport.write(raw)
+                try:
+                    status, head, content = await asyncio.wait_for(connection.waiter, timeout)
+                    break
+                except HTTPError:
+                    # The server closed an idle keep-alive connection as the request left: a
+                    # browser sends it again on a new connection (nothing was answered).
+                    if not reused or connection.buffer or attempt == 2:
+                        raise
+                    self.connection = None
         except (OSError, HTTPError, asyncio.TimeoutError) as exc:
             self.stats.add(kind, started, time.perf_counter() - started, None, type(exc).__name__)
             if self.connection is not None and self.connection.transport is not None:
@@ -354,6 +381,65 @@ class Client:
     def close(self):
         if self.connection is not None and self.connection.transport is not None:
             self.connection.transport.close()
+
+
+class _EventStream(asyncio.Protocol):
+    """A browser's EventSource: HTTP/1.0 (the server sends the events unchunked, until it
+    closes), each ``state`` event's data handed to ``on_state``."""
+
+    def __init__(self, on_state):
+        self.on_state = on_state
+        self.buffer = bytearray()
+        self.status = None
+        self.first = asyncio.get_running_loop().create_future()  # set at the first event (or error)
+        self.closed = asyncio.get_running_loop().create_future()
+        self.transport = None
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.buffer += data
+        if self.status is None:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            self.status = int(self.buffer[9:12])
+            del self.buffer[:end + 4]
+        while True:
+            end = self.buffer.find(b"\n\n")
+            if end < 0:
+                return
+            block = bytes(self.buffer[:end])
+            del self.buffer[:end + 2]
+            if b"event: state" in block:
+                data = block[block.index(b"data: ") + 6:]
+                if not self.first.done():
+                    self.first.set_result(self.status)
+                self.on_state(data)
+
+    def connection_lost(self, exc):
+        if not self.first.done():
+            self.first.set_result(self.status)
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+
+async def open_stream(push: tuple, path: str, stats: "Stats", on_state):
+    """Connects (the time to the first event is counted as a request of kind "flux"); returns
+    the protocol, or None on an error (counted)."""
+    loop = asyncio.get_running_loop()
+    started = time.perf_counter()
+    try:
+        _, stream = await loop.create_connection(lambda: _EventStream(on_state), *push)
+        stream.transport.write(f"GET {path} HTTP/1.0\r\nHost: {push[0]}:{push[1]}\r\n"
+                               "Accept: text/event-stream\r\n\r\n".encode())
+        status = await asyncio.wait_for(stream.first, 10)
+    except (OSError, asyncio.TimeoutError) as exc:
+        stats.add("flux (premier état)", started, time.perf_counter() - started, None, type(exc).__name__)
+        return None
+    stats.add("flux (premier état)", started, time.perf_counter() - started, status)
+    return stream if status == 200 else None
 
 
 @dataclass
@@ -410,6 +496,83 @@ async def _viewer(n, server, slug, authority, stats, run, deadline, max_polls):
             await asyncio.sleep(1)
     finally:
         client.close()
+
+
+async def _viewer_stream(n, push, slug, authority, stats, run, deadline):
+    """``screen.js`` with the push channel: one connection, the state arrives when it changes."""
+
+    def on_state(body: bytes):
+        if n not in run.seen and run.ballot and b'"state": "closed"' in body:
+            shown = json.loads(body).get("ballot") or {}
+            if shown.get("id") == run.ballot and shown.get("state") == "closed":
+                run.seen[n] = time.perf_counter()
+                run.results_seen.append(shown.get("results"))
+
+    await asyncio.sleep(random.random())
+    stream = await open_stream(push, f"/seances/{slug}/ecran/flux?collectivite={authority}", stats, on_state)
+    if stream is None:
+        return
+    try:
+        stop = asyncio.create_task(run.stop.wait())
+        await asyncio.wait([stop, stream.closed], timeout=max(0.0, deadline - time.perf_counter()),
+                           return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+    finally:
+        stream.transport.close()
+
+
+async def _member_stream(server, push, slug, authority, session_key, stats, run, think, deadline):
+    """A member's device as ``live.js`` drives it with the push channel: the voting page is
+    open; when the stream shows that the electronic ballot opened or closed, the page reloads
+    after a random fraction of a second; one vote, after some thought, then the page again."""
+    client = Client(*server, stats, cookies={"sessionid": session_key})
+    value = random.choices(["pour", "contre", "abstention", "nppv"], weights=[55, 30, 10, 5])[0]
+    page = f"/seances/{slug}/voter/"
+    referer = f"http://{server[0]}:{server[1]}{page}"
+    changes: asyncio.Queue = asyncio.Queue()
+
+    def on_state(body: bytes):
+        ballot = json.loads(body).get("ballot") or {}
+        changes.put_nowait((ballot.get("id"), ballot.get("state")) if ballot.get("method") == "electronic" else None)
+
+    async def load_page():
+        status, _, html = await client.request("voter (page)", "GET", page)
+        ballot = BALLOT_INPUT.search(html)
+        return CSRF_INPUT.search(html), ballot.group(1).decode() if ballot else None
+
+    stream = None
+    try:
+        await asyncio.sleep(random.random())
+        token, form_ballot = await load_page()
+        stream = await open_stream(push, f"/seances/{slug}/ecran/flux?collectivite={authority}", stats, on_state)
+        if stream is None:
+            return
+        known, vote_at, voted = None, None, False
+        while not run.stop.is_set() and time.perf_counter() < deadline:
+            due = vote_at is not None and not voted and token and form_ballot
+            wait = max(0.0, vote_at - time.perf_counter()) if due else 0.5
+            try:
+                now = await asyncio.wait_for(changes.get(), wait)
+            except asyncio.TimeoutError:
+                now = known
+            if now is not None and now != known:
+                known = now
+                await asyncio.sleep(random.random())  # live.js spreads the reloads over a second
+                token, form_ballot = await load_page()
+                if now[1] == "closed":
+                    return
+                vote_at = time.perf_counter() + random.uniform(*think)
+            if vote_at is not None and not voted and time.perf_counter() >= vote_at and token and form_ballot:
+                voted = True
+                status, _, _ = await client.request("voter (vote)", "POST", page, headers={"Referer": referer}, form={
+                    "csrfmiddlewaretoken": token.group(1).decode(), "ballot": form_ballot, "value": value})
+                if status == 302:
+                    run.votes_posted += 1
+                    token, form_ballot = await load_page()  # the redirect back to the page
+    finally:
+        client.close()
+        if stream is not None:
+            stream.transport.close()
 
 
 async def _member(server, slug, session_key, stats, run, think, deadline, max_polls):
@@ -480,7 +643,7 @@ async def _clerk(server, world, authority, stats, run, deadline, warmup, settle)
         status, _, html = await client.request("vote (secrétariat)", "GET", ballot_page, timeout=30)
         token = CSRF_INPUT.search(html)
         while time.perf_counter() < deadline:
-            status, _, body = await client.request("ecran.json", "GET", screen)
+            status, _, body = await client.request("ecran.json (secrétariat)", "GET", screen)
             if status == 200 and (json.loads(body).get("ballot") or {}).get("votes_cast", 0) >= world.voters:
                 break
             await asyncio.sleep(0.5)
@@ -503,7 +666,8 @@ async def _lag_probe(run):
 
 
 async def run_load(server: tuple, world: LiveWorld, *, viewers: int, think=(1.0, 8.0), warmup: float = 3.0,
-                   settle: float = 1.0, limit_seconds: float = 90.0, after_seen: float = 2.0) -> tuple[Stats, Run]:
+                   settle: float = 1.0, limit_seconds: float = 90.0, after_seen: float = 2.0,
+                   push: tuple | None = None) -> tuple[Stats, Run]:
     """Everyone connects during the first second; ``warmup`` seconds later the clerk opens the
     ballot; the members vote ``think`` seconds after their page shows it; once all have
     voted (and ``settle`` seconds), the clerk closes it. Returns when every viewer has seen the
@@ -511,10 +675,17 @@ async def run_load(server: tuple, world: LiveWorld, *, viewers: int, think=(1.0,
     stats, run = Stats(), Run()
     deadline = time.perf_counter() + limit_seconds
     max_polls = int(limit_seconds) + 5
-    tasks = [asyncio.create_task(_viewer(n, server, world.slug, AUTHORITY_SLUG, stats, run, deadline, max_polls))
-             for n in range(viewers)]
-    tasks += [asyncio.create_task(_member(server, world.slug, key, stats, run, think, deadline, max_polls))
-              for key in world.member_sessions]
+    if push:
+        tasks = [asyncio.create_task(_viewer_stream(n, push, world.slug, AUTHORITY_SLUG, stats, run, deadline))
+                 for n in range(viewers)]
+        tasks += [asyncio.create_task(_member_stream(server, push, world.slug, AUTHORITY_SLUG, key, stats, run, think,
+                                                     deadline))
+                  for key in world.member_sessions]
+    else:
+        tasks = [asyncio.create_task(_viewer(n, server, world.slug, AUTHORITY_SLUG, stats, run, deadline, max_polls))
+                 for n in range(viewers)]
+        tasks += [asyncio.create_task(_member(server, world.slug, key, stats, run, think, deadline, max_polls))
+                  for key in world.member_sessions]
     probe = asyncio.create_task(_lag_probe(run))
     try:
         await _clerk(server, world, AUTHORITY_SLUG, stats, run, deadline, warmup, settle)
@@ -590,7 +761,7 @@ def summarise(stats: Stats, run: Run, world: LiveWorld, viewers: int, stored: di
 
 
 def bench_b5(*, viewers: int, work: Path, workers: int | None = None, threads: int = 4,
-             think=(1.0, 8.0)) -> dict:
+             think=(1.0, 8.0), push: bool | None = None) -> dict:
     import resource
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -608,18 +779,31 @@ def bench_b5(*, viewers: int, work: Path, workers: int | None = None, threads: i
     world = build_live_world()
     setup = time.perf_counter() - started
     connections.close_all()
+    if push is None:
+        push = os.environ.get("HEMICYCLE_BENCH_PUSH", "1") != "0"
     server = Server(workers, threads, ROOT / "bench" / "out" / "b5-gunicorn.log")
+    pusher = PushServer(ROOT / "bench" / "out" / "b5-live-push.log") if push else None
     try:
         server.wait_ready(f"/seances/{world.slug}/ecran.json?collectivite={AUTHORITY_SLUG}")
+        if pusher is not None:
+            pusher.wait_ready("/healthz")
         load_started = time.perf_counter()
-        server_cpu, own_cpu = server.cpu_seconds(), time.process_time()
-        stats, run = asyncio.run(run_load(("127.0.0.1", server.port), world, viewers=viewers, think=think))
+        servers = [server] + ([pusher] if pusher else [])
+        server_cpu, own_cpu = sum(s.cpu_seconds() for s in servers), time.process_time()
+        push_cpu = pusher.cpu_seconds() if pusher else 0.0
+        stats, run = asyncio.run(run_load(("127.0.0.1", server.port), world, viewers=viewers, think=think,
+                                          push=("127.0.0.1", pusher.port) if pusher else None))
         duration = time.perf_counter() - load_started
-        server_cpu, own_cpu = server.cpu_seconds() - server_cpu, time.process_time() - own_cpu
+        server_cpu, own_cpu = sum(s.cpu_seconds() for s in servers) - server_cpu, time.process_time() - own_cpu
+        push_cpu = (pusher.cpu_seconds() - push_cpu) if pusher else 0.0
     finally:
         server.stop()
+        if pusher is not None:
+            pusher.stop()
     result = summarise(stats, run, world, viewers, stored_result(run.ballot), duration)
-    result.update({"server": f"gunicorn {workers} processus × {threads} fils (gthread), SQLite WAL",
+    result.update({"server": f"gunicorn {workers} processus × {threads} fils (gthread), SQLite WAL"
+                             + (" + hemicycle live_push (server-sent events)" if push else " (écrans en sondage)"),
+                   "push": push, "push_cpu_seconds": round(push_cpu, 1),
                    "server_cpu_seconds": round(server_cpu, 1), "load_generator_cpu_seconds": round(own_cpu, 1),
                    "load_average_1min": round(os.getloadavg()[0], 1),
                    "setup_seconds": round(setup, 1), "cpus": os.cpu_count()})

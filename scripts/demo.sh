@@ -7,6 +7,8 @@ BIN=.venv/bin
 export HEMICYCLE_DATA=${HEMICYCLE_DATA:-$PWD/var}
 export HEMICYCLE_BASE_URL=${HEMICYCLE_BASE_URL:-http://127.0.0.1:${PORT:-8000}}
 PORT=${PORT:-8000}
+PUSH_PORT=${PUSH_PORT:-8001}
+export HEMICYCLE_LIVE_PUSH_URL=${HEMICYCLE_LIVE_PUSH_URL:-http://127.0.0.1:$PUSH_PORT}
 mkdir -p "$HEMICYCLE_DATA/logs"
 
 $BIN/hemicycle migrate --noinput >/dev/null
@@ -19,6 +21,8 @@ trap cleanup EXIT INT TERM
 $BIN/hemicycle db_worker --queue-name '*' >>"$HEMICYCLE_DATA/logs/worker.log" 2>&1 &
 pids+=($!)
 $BIN/hemicycle run_scheduler >>"$HEMICYCLE_DATA/logs/scheduler.log" 2>&1 &
+pids+=($!)
+$BIN/hemicycle live_push --port "$PUSH_PORT" >>"$HEMICYCLE_DATA/logs/live-push.log" 2>&1 &
 pids+=($!)
 $BIN/hemicycle runserver "127.0.0.1:$PORT" --noreload >>"$HEMICYCLE_DATA/logs/server.log" 2>&1 &
 pids+=($!)

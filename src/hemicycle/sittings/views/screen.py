@@ -12,6 +12,7 @@ answers them in front of Django, with the same answers (304, or ``payload_body``
 import json
 import threading
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -166,6 +167,15 @@ def build_payload(sitting: Sitting) -> dict:
     }
 
 
+def stream_url(sitting: Sitting) -> str:
+    """The push channel of this sitting's live state (``hemicycle live_push``), or "" when none is
+    configured or the sitting is held in camera: the pages then poll."""
+    base = getattr(settings, "HEMICYCLE_LIVE_PUSH_URL", "")
+    if not base or not sitting.public:
+        return ""
+    return f"{base}/seances/{sitting.slug}/ecran/flux?collectivite={sitting.authority.slug}"
+
+
 HUIS_CLOS = gettext_lazy("Cette séance se tient à huis clos : elle n'a pas d'écran public.")
 
 
@@ -182,7 +192,7 @@ def screen(request, slug):
     json_url += f"?collectivite={sitting.authority.slug}"
     return render(request, "sittings/live_screen.html", {
         "title": _("En direct — %(sitting)s") % {"sitting": sitting}, "sitting": sitting, "payload": payload,
-        "json_url": json_url, "authority": sitting.authority})
+        "json_url": json_url, "stream_url": stream_url(sitting), "authority": sitting.authority})
 
 
 @public

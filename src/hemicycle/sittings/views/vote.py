@@ -17,7 +17,7 @@ from hemicycle.rules.outcome import Vote as VoteValue
 from ..actions import live, votes
 from ..models import Ballot, Sitting
 from .live import error_text, get_sitting
-from .screen import cached_payload
+from .screen import cached_payload, stream_url
 
 VOTE_CHOICES = [(v.value, v.label) for v in VoteValue]
 OUTCOME_LABELS = {"adopted": _("Adopté"), "rejected": _("Rejeté"), "elected": _("Élu(e)"),
@@ -171,6 +171,7 @@ def member_vote(request, slug):
         "choices": choices, "vote_choices": VOTE_CHOICES, "outcome_label": OUTCOME_LABELS.get(
             ballot.outcome if ballot else "", ""),
         "state_url": reverse("sittings:live_vote_state", kwargs={"slug": sitting.slug}),
+        "stream_url": stream_url(sitting),
     })
 
 

@@ -1,5 +1,7 @@
-/* Public live screen: polls ecran.json every second (304 when nothing changed) and updates
-   the page. Values are written with textContent only. */
+/* Public live screen: receives the live state pushed by the stream (server-sent events,
+   ``hemicycle live_push``) when the page names one; otherwise, or while the stream is down,
+   polls ecran.json every second (304 when nothing changed). Values are written with
+   textContent only. */
 (function () {
   "use strict";
   var root = document.getElementById("live-screen");
@@ -51,7 +53,19 @@
       quorum.classList.toggle("fr-alert--warning", !(p.quorum && p.quorum.met));
     }
   }
+  var streaming = false;
+  var streamUrl = root.getAttribute("data-stream-url");
+  if (streamUrl && window.EventSource) {
+    var source = new EventSource(streamUrl);
+    source.addEventListener("open", function () { streaming = true; });
+    source.addEventListener("error", function () { streaming = false; });
+    source.addEventListener("state", function (e) {
+      streaming = true;
+      try { render(JSON.parse(e.data)); } catch (err) { /* a malformed message: the next one will do */ }
+    });
+  }
   function poll() {
+    if (streaming) { window.setTimeout(poll, 5000); return; }
     var headers = etag ? { "If-None-Match": etag } : {};
     fetch(url, { cache: "no-store", headers: headers, credentials: "same-origin" })
       .then(function (r) {
