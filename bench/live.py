@@ -535,15 +535,17 @@ async def _member_stream(server, push, slug, authority, session_key, stats, run,
         ballot = json.loads(body).get("ballot") or {}
         changes.put_nowait((ballot.get("id"), ballot.get("state")) if ballot.get("method") == "electronic" else None)
 
-    async def load_page():
-        status, _, html = await client.request("voter (page)", "GET", page)
+    async def load_page(panel: bool = True):
+        """live.js fetches the panel only (htmx header); the first load is the whole page."""
+        kind, headers = ("voter (panneau)", {"HX-Request": "true"}) if panel else ("voter (page)", None)
+        status, _, html = await client.request(kind, "GET", page, headers=headers)
         ballot = BALLOT_INPUT.search(html)
         return CSRF_INPUT.search(html), ballot.group(1).decode() if ballot else None
 
     stream = None
     try:
         await asyncio.sleep(random.random())
-        token, form_ballot = await load_page()
+        token, form_ballot = await load_page(panel=False)
         stream = await open_stream(push, f"/seances/{slug}/ecran/flux?collectivite={authority}", stats, on_state)
         if stream is None:
             return
@@ -564,11 +566,11 @@ async def _member_stream(server, push, slug, authority, session_key, stats, run,
                 vote_at = time.perf_counter() + random.uniform(*think)
             if vote_at is not None and not voted and time.perf_counter() >= vote_at and token and form_ballot:
                 voted = True
-                status, _, _ = await client.request("voter (vote)", "POST", page, headers={"Referer": referer}, form={
-                    "csrfmiddlewaretoken": token.group(1).decode(), "ballot": form_ballot, "value": value})
-                if status == 302:
-                    run.votes_posted += 1
-                    token, form_ballot = await load_page()  # the redirect back to the page
+                status, _, html = await client.request(
+                    "voter (vote)", "POST", page, headers={"Referer": referer, "HX-Request": "true"}, form={
+                        "csrfmiddlewaretoken": token.group(1).decode(), "ballot": form_ballot, "value": value})
+                if status == 200 and "Vote enregistré".encode() in html:
+                    run.votes_posted += 1  # htmx: the panel comes back with the message, no reload
     finally:
         client.close()
         if stream is not None:

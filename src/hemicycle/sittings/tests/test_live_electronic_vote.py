@@ -129,3 +129,22 @@ def test_only_electronic_ballots_take_device_votes(world):
     with pytest.raises(PermissionDenied):
         votes.cast_vote(world.users[Role.DRAFTER], ballot, value="pour")
     assert Ballot.objects.get(pk=ballot.pk).state == "open"
+
+
+def test_vote_panel_alone_for_htmx(world, client, electronic):
+    """live.js asks for the panel only when a ballot opens or closes, and the buttons post
+    through htmx: the answer is the panel with its message, not a whole page."""
+    sw, item, ballot, users = electronic
+    client.force_login(users[2])
+    url = f"/seances/{sw.sitting.slug}/voter/"
+    panel = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert panel.lstrip().startswith('<div id="member-vote"') and "<html" not in panel
+    assert item.title in panel and f'name="ballot" value="{ballot.pk}"' in panel and 'hx-post="' in panel
+    response = client.post(url, {"ballot": ballot.pk, "value": "pour"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    panel = response.content.decode()
+    assert "Vote enregistré : Pour." in panel and "<html" not in panel
+    assert Vote.objects.filter(ballot=ballot, member=sw.members[2]).exists()
+    votes.close_electronic(world.users[Role.SECRETARIAT], ballot)
+    response = client.post(url, {"ballot": ballot.pk, "value": "contre"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Le vote est clos" in response.content.decode()

@@ -140,6 +140,18 @@ def current_electronic_ballot(sitting: Sitting):
             .select_related("item__act", "item__motion", "amendment").order_by("-pk").first())
 
 
+def _cast(request, ballot, member) -> None:
+    try:
+        vote = votes.cast_vote(request.user, ballot, value=request.POST.get("value", ""),
+                               for_member=request.POST.get("for_member") or None)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        who = "" if vote.member_id == member.pk else _(" pour %(m)s") % {"m": vote.member}
+        messages.success(request, _("Vote enregistré%(who)s : %(value)s.") % {
+            "who": who, "value": vote.get_value_display()})
+
+
 @roles(Role.MEMBER)
 def member_vote(request, slug):
     sitting = get_sitting(request, slug)
@@ -148,24 +160,22 @@ def member_vote(request, slug):
     if request.method == "POST":
         if ballot is None or str(ballot.pk) != request.POST.get("ballot"):
             messages.error(request, _("Ce vote n'est plus ouvert : votre vote n'a pas été enregistré."))
-            return redirect("sittings:live_vote", slug=sitting.slug)
-        try:
-            vote = votes.cast_vote(request.user, ballot, value=request.POST.get("value", ""),
-                                   for_member=request.POST.get("for_member") or None)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, error_text(exc))
         else:
-            who = "" if vote.member_id == member.pk else _(" pour %(m)s") % {"m": vote.member}
-            messages.success(request, _("Vote enregistré%(who)s : %(value)s.") % {
-                "who": who, "value": vote.get_value_display()})
-        return redirect("sittings:live_vote", slug=sitting.slug)
+            _cast(request, ballot, member)
+        if not request.htmx:
+            return redirect("sittings:live_vote", slug=sitting.slug)
+        ballot = current_electronic_ballot(sitting)  # the panel again, with the message, without a reload
     is_open = ballot is not None and ballot.state == Ballot.State.OPEN
     choices = votes.electronic_choices(sitting, member, ballot) if is_open else []
     subject = ""
     if ballot is not None:
         subject = (_("Amendement n° %(n)s — %(t)s") % {"n": ballot.amendment.number, "t": ballot.item.title}
                    if ballot.amendment_id else ballot.item.title)
-    return render(request, "sittings/live_vote.html", {
+    # With htmx (live.js when a ballot opens or closes, the vote buttons) only the panel is sent:
+    # 163 devices asking at once must not each cost a whole page.
+    template = "sittings/_live_vote_panel.html" if request.htmx else "sittings/live_vote.html"
+    return render(request, template, {
+        "fragment": bool(request.htmx),
         "title": _("Vote électronique — %(sitting)s") % {"sitting": sitting},
         "sitting": sitting, "member": member, "ballot": ballot, "is_open": is_open, "subject": subject,
         "choices": choices, "vote_choices": VOTE_CHOICES, "outcome_label": OUTCOME_LABELS.get(

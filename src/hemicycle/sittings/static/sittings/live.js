@@ -1,28 +1,46 @@
-/* Members' voting page: reloads when a ballot opens or closes, so that the buttons appear and
-   disappear without the member touching anything. The change is pushed by the live stream
-   (server-sent events) when the page names one, else found by polling voter.json every
-   second (also while the stream is down). The reload waits a random fraction of a second so
-   that 163 devices do not all ask for their page in the same instant. */
+/* Members' voting page: when a ballot opens or closes, the voting panel is fetched again (only
+   the panel, through htmx's request header) so that the buttons appear and disappear without
+   the member touching anything. The change is pushed by the live stream (server-sent events)
+   when the page names one, else found by polling voter.json every second (also while the
+   stream is down). The fetch waits a random fraction of a second so that 163 devices do not
+   all ask in the same instant. Without the panel (an error), the page is reloaded. */
 (function () {
   "use strict";
-  var root = document.getElementById("member-vote");
-  if (!root || !window.fetch) { return; }
-  var url = root.getAttribute("data-state-url");
-  var known = root.getAttribute("data-ballot") + "/" + root.getAttribute("data-state");
+  if (!document.getElementById("member-vote") || !window.fetch) { return; }
+  function root() { return document.getElementById("member-vote"); }
+  var url = root().getAttribute("data-state-url");
   var version = null;
-  var reloading = false;
+  var pending = false;
   var streaming = false;
+
+  function known() { return root().getAttribute("data-ballot") + "/" + root().getAttribute("data-state"); }
+
+  function refresh() {
+    fetch(window.location.pathname, { cache: "no-store", credentials: "same-origin",
+                                      headers: { "HX-Request": "true" } })
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
+      .then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("#member-vote");
+        if (!fresh) { throw new Error("panneau absent"); }
+        root().replaceWith(fresh);
+        if (window.htmx) { window.htmx.process(fresh); }
+      })
+      .catch(function () { window.location.reload(); })
+      .then(function () { pending = false; });
+  }
 
   function check(method, ballot, state) {
     var now = (method === "electronic" ? (ballot || "") + "/" + (state || "") : null);
-    var changed = (now !== null && now !== known) || (now === null && root.getAttribute("data-state") === "open");
-    if (changed && !reloading) {
-      reloading = true;
-      window.setTimeout(function () { window.location.reload(); }, Math.random() * 1000);
+    var changed = (now !== null && now !== known()) || (now === null && root().getAttribute("data-state") === "open");
+    if (changed && !pending) {
+      pending = true;
+      window.setTimeout(refresh, Math.random() * 1000);
     }
   }
 
-  var streamUrl = root.getAttribute("data-stream-url");
+  var streamUrl = root().getAttribute("data-stream-url");
   if (streamUrl && window.EventSource) {
     var source = new EventSource(streamUrl);
     source.addEventListener("open", function () { streaming = true; });
