@@ -6,8 +6,11 @@ devices, one is a tie decided by the president, one is a secret ballot; then the
 list of deliberations come out with the right contents.
 
 Set up in Python (not this journey's subject): a council of 7 members, accounts for six of them,
-ready acts, a planned sitting 20 days ahead, one member asking for paper convocations and one
-who declared an interest in the association the subsidy goes to. Everything else goes through
+ready acts, a planned sitting, one member asking for paper convocations and one who declared an
+interest in the association the subsidy goes to. The sitting is held today (a sitting opens on
+its day, not before); everything before it — agenda, convocation, proxy — happens a week
+earlier: Django's clock runs 7 days behind the real time until the sitting
+(sittings.testing.ClockBehind), so the convocation leaves in time (5 jours francs). Everything else goes through
 the pages. The convocation's documents and e-mails are produced by the real database task
 worker, run when the pages wait for it. Screenshots in
 test-artifacts/test_sitting_from_agenda_to_deliberations_list/."""
@@ -25,7 +28,7 @@ from hemicycle.core.testing import PASSWORD, make_user
 from hemicycle.sittings.models import (AgendaItem, Attendance, AttendanceEvent, Ballot, Convocation,
                                        ConvocationRecipient, Interest, ItemConcern, Minutes, Proxy, Sitting, Vote,
                                        Withdrawal)
-from hemicycle.sittings.testing import build_sitting_world
+from hemicycle.sittings.testing import ClockBehind, build_sitting_world
 
 from .conftest import login
 
@@ -34,6 +37,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ASSOCIATION = "Les Amis du Théâtre"
 PEOPLE = [("Mme", "Claire", "Martin"), ("M.", "Paul", "Bernard"), ("Mme", "Sophie", "Durand"),
           ("M.", "Luc", "Petit"), ("Mme", "Anne", "Moreau"), ("M.", "Marc", "Laurent"), ("Mme", "Julie", "Roux")]
+PREPARED_DAYS_BEFORE = 7  # agenda, convocation and proxy a week before the sitting
 ACTS = [  # (department, object, exposé des motifs)
     ("DAC", f"Attribution d'une subvention de 3 000 € à l'association {ASSOCIATION}",
      "L'association anime la saison théâtrale du quartier des Tilleuls."),
@@ -51,7 +55,7 @@ ACTS = [  # (department, object, exposé des motifs)
 def council(world):
     """7 members ([0] Claire Martin presides), accounts for all but Marc Laurent (paper), ready
     acts, Julie Roux's declared interest in the association."""
-    sw = build_sitting_world(world, members=7, acts=0, on_agenda=False)
+    sw = build_sitting_world(world, members=7, acts=0, on_agenda=False, days_ahead=PREPARED_DAYS_BEFORE)
     members = sw.members
     for member, (civility, first, last) in zip(members, PEOPLE):
         member.civility, member.first_name, member.last_name = civility, first, last
@@ -111,8 +115,10 @@ def point_url(item):
 
 # --- The journey --------------------------------------------------------------------------------
 
-def test_sitting_from_agenda_to_deliberations_list(world, settings, new_page, shots):
+def test_sitting_from_agenda_to_deliberations_list(world, settings, new_page, shots, request):
     settings.TASKS = DATABASE_TASKS
+    clock = ClockBehind(days=PREPARED_DAYS_BEFORE)  # a week before the sitting
+    request.addfinalizer(clock.stop)
     sw, m, users, acts, draft = council(world)
     sitting = sw.sitting
     slug = sitting.slug
@@ -220,7 +226,8 @@ def test_sitting_from_agenda_to_deliberations_list(world, settings, new_page, sh
     assert proxy.holder == paul and list(proxy.sittings.all()) == [sitting]
     shots(phone, "pouvoir-telephone")
 
-    # 4. The sitting: roll call, officers, opening.
+    # 4. The sitting, a week later (today): roll call, officers, opening.
+    clock.stop()
     sec.goto(f"/seances/{slug}/")
     sec.get_by_role("link", name="Ouvrir la console de séance").click()
     sec.wait_for_url(f"**/seances/{slug}/console/")

@@ -104,3 +104,44 @@ class MotionForm(DsfrMixin, forms.Form):
     def considerant_list(self) -> list[str]:
         raw = (self.cleaned_data.get("considerants") or "").replace("\r\n", "\n")
         return [" ".join(line.split()) for line in raw.split("\n") if line.strip()]
+
+
+class AmendmentForm(DsfrMixin, forms.Form):
+    """An amendment to an act: which part it changes (replace, delete) or adds, its text, why.
+    ``target()`` gives the action's "articles:2" / "articles:new" once valid."""
+
+    PARTS = [("articles", _("Article")), ("considerants", _("Considérant")), ("visas", _("Visa"))]
+    OPERATIONS = [("replace", _("Remplacer la rédaction d'une partie")), ("delete", _("Supprimer une partie")),
+                  ("add", _("Ajouter une partie"))]
+
+    part = forms.ChoiceField(label=_("Partie du projet"), choices=PARTS, initial="articles")
+    operation = forms.ChoiceField(label=_("Modification"), choices=OPERATIONS, initial="replace")
+    index = forms.IntegerField(label=_("Numéro de la partie"), required=False, min_value=1, max_value=999,
+                               help_text=_("Par exemple 2 pour l'article 2. Inutile pour un ajout."),
+                               error_messages={"invalid": _("Indiquez un numéro (1, 2, 3…)."),
+                                               "min_value": _("Le numéro commence à 1.")})
+    new_text = forms.CharField(label=_("Nouvelle rédaction"), required=False, max_length=20000,
+                               widget=forms.Textarea(attrs={"rows": 5}),
+                               help_text=_("Le texte proposé (vide pour une suppression)."))
+    explanation = forms.CharField(label=_("Exposé des motifs"), required=False, max_length=20000,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("Pourquoi votre groupe propose cette modification."))
+
+    def clean(self):
+        cleaned = super().clean()
+        operation, index = cleaned.get("operation"), cleaned.get("index")
+        text = (cleaned.get("new_text") or "").strip()
+        if operation in ("replace", "delete") and index is None and "index" not in self.errors:
+            self.add_error("index", _("Indiquez le numéro de la partie modifiée."))
+        if operation in ("replace", "add") and not text:
+            self.add_error("new_text", _("Rédigez le texte proposé (ou choisissez « supprimer une partie »)."))
+        if operation == "delete" and text:
+            self.add_error("new_text", _("Une suppression ne propose pas de texte : videz ce champ ou choisissez "
+                                         "« remplacer »."))
+        return cleaned
+
+    def target(self) -> tuple[str, str]:
+        cd = self.cleaned_data
+        if cd["operation"] == "add":
+            return f"{cd['part']}:new", cd["new_text"]
+        return f"{cd['part']}:{cd['index']}", "" if cd["operation"] == "delete" else cd["new_text"]

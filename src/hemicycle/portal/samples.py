@@ -2,9 +2,10 @@
 
 ``url_samples(world)`` makes, in ``world``'s authority, a council sitting 30 days ahead
 (slug "portail-exemple") whose convocation is sent with a sitting pack, one act on its agenda,
-an interest declared by the world's member user and a proxy given by that member. With them
-the world's member user gets a page on every portal URL (the proxy's revoke URL answers 405 to
-a GET), other roles a 403 (secretariat pages aside), another authority a 404. No object-level
+an interest declared by the world's member user, a proxy given by that member and an amendment
+that member filed on the act. With them the world's member user gets a page on every portal URL
+(the proxy's revoke URL and the amendment's withdraw URL answer 405 to a GET), other roles a
+403 (secretariat pages aside), another authority a 404. No object-level
 refusal: ``OBJECT_LEVEL_DENIED`` is empty.
 """
 
@@ -21,7 +22,7 @@ def url_samples(world) -> dict:
     from hemicycle.acts.actions import create_act
     from hemicycle.core import blobs
     from hemicycle.core.roles import Role
-    from hemicycle.sittings.models import AgendaItem, Assembly, Convocation, Interest, Proxy, Sitting
+    from hemicycle.sittings.models import AgendaItem, Amendment, Assembly, Convocation, Interest, Proxy, Sitting
 
     authority = world.authority
     member, colleague = world.members[0], world.members[1]
@@ -38,6 +39,8 @@ def url_samples(world) -> dict:
     interest = Interest.objects.create(member=member, organisation="Association d'exemple", role="Trésorière")
     proxy = Proxy.objects.create(authority=authority, mandator=member, holder=colleague, given_by=member.user)
     proxy.sittings.set([sitting])
+    amendment = Amendment.objects.create(item=item, number=1, group=member.group, filed_by=member.user, member=member,
+                                         target="articles:1", new_text="Article d'exemple amendé.")
     slug = {"slug": sitting.slug}
     pack = {**slug, "key": f"dossier-{convocation.pk}"}
     return {
@@ -46,4 +49,5 @@ def url_samples(world) -> dict:
         "portal:proxy_revoke": {"pk": proxy.pk},
         "portal:interest_edit": {"pk": interest.pk}, "portal:interest_end": {"pk": interest.pk},
         "portal:secretariat_proxies": slug,
+        "portal:item_amendments": {**slug, "pk": item.pk}, "portal:amendment_withdraw": {"pk": amendment.pk},
     }

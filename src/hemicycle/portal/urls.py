@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import annotations, documents, interests, motions, offline, pages, proxies, secretariat
+from .views import amendments, annotations, documents, interests, motions, offline, pages, proxies, secretariat
 
 app_name = "portal"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("seances/<slug:slug>/documents/<str:key>/pdf/", documents.document_file, name="document_file"),
     path("seances/<slug:slug>/documents/<str:key>/telecharger/", documents.document_download,
          name="document_download"),
+    path("seances/<slug:slug>/points/<int:pk>/amendements/", amendments.item_amendments, name="item_amendments"),
+    path("amendements/<int:pk>/retirer/", amendments.amendment_withdraw, name="amendment_withdraw"),
     path("commissions/", pages.committees, name="committees"),
     path("pouvoirs/", proxies.proxies, name="proxies"),
     path("pouvoirs/<int:pk>/revoquer/", proxies.proxy_revoke, name="proxy_revoke"),

@@ -405,6 +405,11 @@ class Amendment(models.Model):
     group = models.ForeignKey("organisation.PoliticalGroup", on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The member who files it (from the members' portal, or handed to the secretariat); empty when
+    # the secretariat files it without naming one.
+    member = models.ForeignKey("organisation.Member", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="amendments", verbose_name=_("déposé par"))
+    filed_at = models.DateTimeField(_("déposé le"), default=timezone.now)
     target = models.CharField(_("partie modifiée"), max_length=40)  # "articles:2", "considerants:new"
     new_text = models.TextField(_("nouvelle rédaction"), blank=True)  # empty: deletion
     explanation = models.TextField(_("exposé"), blank=True)

@@ -3,6 +3,10 @@
     sw = build_sitting_world(world, members=9)
     sw.assembly, sw.sitting, sw.members (list, [0] is the president), sw.acts (ready acts),
     sw.items (agenda items of those acts, in order)
+
+A sitting opens on its day, not before (sittings.actions.live.check_sitting_day): a test that
+opens one builds it for today (``days_ahead=0``, as ``samples_live.live_world`` does). A test
+that also sends its convocation in time prepares it days before with ``ClockBehind``.
 """
 
 import datetime
@@ -17,6 +21,41 @@ from hemicycle.core.roles import Role
 from hemicycle.organisation.models import Mandate, Member
 
 from .models import AgendaItem, Assembly, Sitting
+
+
+class ClockBehind:
+    """Django's time (``django.utils.timezone.now``, hence ``localdate``) running ``days``
+    behind the real time, for a test that prepares a sitting days before holding it today —
+    the convocation must leave N + 1 days before the sitting (rules.delays):
+
+        clock = ClockBehind(days=7)   # from here Django reads the time of a week ago
+        ...                           # agenda, convocation sent, proxies given
+        clock.stop()                  # the sitting's day: the real time again
+
+    The time still runs (the real time minus the shift), and only goes forward when the clock
+    stops. Also a context manager. Like the demo's clock it patches the module attribute,
+    which every thread of the process (the live server of a journey) reads; a model field
+    whose default is the function object itself keeps the real time.
+    """
+
+    def __init__(self, *, days: int):
+        self.shift = datetime.timedelta(days=days)
+        self._real = timezone.now
+        timezone.now = self._now
+
+    def _now(self) -> datetime.datetime:
+        return self._real() - self.shift
+
+    def stop(self) -> None:
+        if timezone.now == self._now:
+            timezone.now = self._real
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from hemicycle.core.roles import Role
 from hemicycle.rules.conflicts import must_withdraw
 from hemicycle.sittings.actions.interests import interests_at
 from hemicycle.sittings.actions.proxies import active_proxies
+from hemicycle.sittings.actions.votes import amendable
 from hemicycle.sittings.models import AgendaItem, Assembly, Proxy
 
 from .. import documents, visibility
@@ -38,7 +39,8 @@ def withdrawals_for(member, sitting, items) -> list[dict]:
 
 
 def _items_with_documents(sitting):
-    return visibility.visible_items(sitting).prefetch_related(
+    items = visibility.visible_items(sitting).annotate(amendment_count=Count("amendments", distinct=True))
+    return items.prefetch_related(
         "concerns", "act__committees",
         Prefetch("act__annexes", queryset=Annex.objects.filter(removed_at__isnull=True).order_by("position", "pk")))
 
@@ -46,8 +48,11 @@ def _items_with_documents(sitting):
 def sitting_rows(member, sitting, items) -> list[dict]:
     rows = []
     for item in items:
-        row = {"item": item, "act": item.act, "doc_key": None, "annexes": [], "confidential": False}
+        row = {"item": item, "act": item.act, "doc_key": None, "annexes": [], "confidential": False,
+               "amendments": getattr(item, "amendment_count", 0), "amendable": False}
         if item.act_id:
+            item.sitting = sitting
+            row["amendable"] = not amendable(item)
             if visibility.can_see_act_document(member, item.act, sitting):
                 row["doc_key"] = f"acte-{item.pk}"
                 row["annexes"] = visibility.visible_annexes(member, item.act, sitting)

@@ -23,6 +23,7 @@ from hemicycle.core.roles import Role
 from hemicycle.journal.services import record
 from hemicycle.notifications.services import notify
 from hemicycle.rules.conflicts import must_withdraw
+from hemicycle.rules.errors import fr_date
 from hemicycle.rules.proxies import Proxy as RuleProxy
 from hemicycle.rules.proxies import check_proxies
 from hemicycle.rules.quorum import check_quorum, members_in_office, present_for_item
@@ -377,13 +378,25 @@ def convened(sitting: Sitting) -> bool:
                                           state=Convocation.State.SENT).exists())
 
 
+def check_sitting_day(sitting: Sitting, refused: str = "elle ne peut pas être ouverte") -> None:
+    """A sitting is held on the day it was convened for, or later: never before (the members
+    were convened for that day, L2121-10). A sitting adjourned to the next day is a new
+    sitting, with its own date."""
+    today = timezone.localdate()
+    if today < sitting.date:
+        raise ValidationError(f"La séance est convoquée pour le {fr_date(sitting.date)} : {refused} avant ce jour "
+                              f"(nous sommes le {fr_date(today)}).")
+
+
 @transaction.atomic
 def open_sitting(user, sitting: Sitting) -> QuorumState:
-    """"Ouvrir la séance": only with the quorum (L2121-17), unless second convocation."""
+    """"Ouvrir la séance": on the day of the sitting or later, only with the quorum
+    (L2121-17), unless second convocation."""
     sitting = locked(sitting)
     check_secretariat(user, sitting)
     if sitting.state not in (Sitting.State.PLANNED, Sitting.State.CONVENED):
         raise ValidationError(f"La séance est {sitting.get_state_display().lower()} : elle ne peut pas être ouverte.")
+    check_sitting_day(sitting)
     if not convened(sitting):
         raise ValidationError("La convocation de cette séance n'a pas été envoyée (L2121-10) : "
                               "la séance ne peut pas être ouverte.")
@@ -415,6 +428,7 @@ def record_no_quorum(user, sitting: Sitting) -> Sitting:
     check_secretariat(user, sitting)
     if sitting.state not in (Sitting.State.PLANNED, Sitting.State.CONVENED):
         raise ValidationError("Seule une séance qui n'a pas été ouverte peut être constatée sans quorum.")
+    check_sitting_day(sitting, "l'absence de quorum ne peut pas être constatée")
     state = quorum(sitting)
     if state.met:
         raise ValidationError("Le quorum est atteint : ouvrez la séance.")

@@ -118,10 +118,14 @@ def _message(error, *, sitting, mandator, holder, existing, names, regime, run) 
 
 
 @transaction.atomic
-def give_proxy(user, *, mandator, holder, sittings, illness: bool = False) -> Proxy:
-    """``mandator`` gives ``holder`` the power to vote in his name at ``sittings``."""
+def give_proxy(user, *, mandator, holder, sittings, illness: bool = False, paper: bool = False) -> Proxy:
+    """``mandator`` gives ``holder`` the power to vote in his name at ``sittings`` — from the
+    portal, or on paper (``paper``): the written proxy handed to the secretariat, who records
+    it (the journal names who recorded it; the same rules apply)."""
     if not _may_act_for(user, mandator):
         raise PermissionDenied("Vous ne pouvez donner un pouvoir qu'en votre nom.")
+    if paper and not user.has_role(Role.SECRETARIAT):
+        raise PermissionDenied("Seul le secrétariat des assemblées enregistre un pouvoir remis sur papier.")
     if holder.authority_id != mandator.authority_id:
         raise ValidationError({"holder": "Ce collègue n'appartient pas à votre collectivité."})
     sittings = list(Sitting.objects.select_for_update().filter(
@@ -173,15 +177,20 @@ def give_proxy(user, *, mandator, holder, sittings, illness: bool = False) -> Pr
         record("sitting.proxy_given", actor=user, obj=sitting,
                data={"proxy": proxy.pk, "mandator": mandator.pk, "mandator_name": str(mandator),
                      "holder": holder.pk, "holder_name": str(holder), "illness": illness, "sittings": slugs,
-                     "consecutive": run})
+                     "consecutive": run, "paper": paper})
     days = ", ".join(fr_date(s.date) for s in sittings)
     illness_note = " (maladie dûment constatée)" if illness else ""
+    paper_note = " Pouvoir écrit remis au secrétariat des assemblées." if paper else ""
     if holder.user_id:
         notify([holder.user], NOTIFICATION_KIND,
-               f"{mandator} vous donne pouvoir de voter en son nom : séance(s) du {days}{illness_note}.",
+               f"{mandator} vous donne pouvoir de voter en son nom : séance(s) du {days}{illness_note}.{paper_note}",
+               url=reverse("portal:proxies"), exclude=user)
+    if paper and mandator.user_id:
+        notify([mandator.user], NOTIFICATION_KIND,
+               f"Votre pouvoir écrit à {holder} est enregistré par le secrétariat : séance(s) du {days}{illness_note}.",
                url=reverse("portal:proxies"), exclude=user)
     notify(secretariat_users(mandator.authority), NOTIFICATION_KIND,
-           f"Pouvoir de {mandator} à {holder} : séance(s) du {days}{illness_note}.",
+           f"Pouvoir de {mandator} à {holder} : séance(s) du {days}{illness_note}.{paper_note}",
            url=reverse("portal:secretariat_proxies", args=[sittings[0].slug]), exclude=user)
     return proxy
 
@@ -208,11 +217,16 @@ def revoke_proxy(user, proxy: Proxy) -> Proxy:
     for sitting in ahead:
         record("sitting.proxy_revoked", actor=user, obj=sitting,
                data={"proxy": proxy.pk, "mandator": proxy.mandator_id, "mandator_name": str(proxy.mandator),
-                     "holder": proxy.holder_id, "holder_name": str(proxy.holder)})
+                     "holder": proxy.holder_id, "holder_name": str(proxy.holder),
+                     "by_mandator": proxy.mandator.user_id == user.pk})
     days = ", ".join(fr_date(s.date) for s in ahead)
     if proxy.holder.user_id:
         notify([proxy.holder.user], NOTIFICATION_KIND,
                f"{proxy.mandator} a révoqué le pouvoir qu'il vous avait donné : séance(s) du {days}.",
+               url=reverse("portal:proxies"), exclude=user)
+    if proxy.mandator.user_id and proxy.mandator.user_id != user.pk:  # revoked with the secretariat
+        notify([proxy.mandator.user], NOTIFICATION_KIND,
+               f"Votre pouvoir à {proxy.holder} est révoqué par le secrétariat : séance(s) du {days}.",
                url=reverse("portal:proxies"), exclude=user)
     notify(secretariat_users(proxy.authority), NOTIFICATION_KIND,
            f"Pouvoir de {proxy.mandator} à {proxy.holder} révoqué : séance(s) du {days}.",

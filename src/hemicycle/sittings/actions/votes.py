@@ -16,27 +16,32 @@ closing with the result the rules compute, amendments and vœux.
 - Adopted vœux are numbered "2026 V. 12" per authority and year, without gaps.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 
 from hemicycle.acts.actions import set_state
 from hemicycle.acts.content import clean_lines
 from hemicycle.acts.models import Act, ActState, ActVersion, NumberingCounter
 from hemicycle.journal.services import record
+from hemicycle.notifications.services import notify
 from hemicycle.rules.appointments import elect
 from hemicycle.rules.ballots import Ballot as Required
 from hemicycle.rules.ballots import BallotDecision, required_ballot
 from hemicycle.rules.conflicts import barred_vote
+from hemicycle.rules.errors import fr_date
 from hemicycle.rules.outcome import Tally, Vote as VoteValue, decide
 
 from ..models import AgendaItem, Amendment, Ballot, Motion, Proxy, Sitting, Vote
-from .live import (NO_VOTE_KINDS, assembly_members, bump, check_secretariat, conflicts, item_decided,
-                   labels_for, locked, member_label, present_ids, proxies, quorum, tell_drafter, voters,
-                   withdrawn_ids)
+from .live import (NO_VOTE_KINDS, NOTIFICATION_KIND, assembly_members, bump, can_run, check_secretariat, conflicts,
+                   item_decided, labels_for, locked, member_label, present_ids, proxies, quorum, tell_drafter,
+                   voters, withdrawn_ids)
+from .proxies import secretariat_users
 
 VALUES = tuple(v.value for v in VoteValue)
 M = Ballot.Method
@@ -113,22 +118,68 @@ def _check_target(act: Act, part: str, index: int | None, new_text: str, number=
                               f"({len(getattr(act, part))} {PARTS[part][0]}(s)).")
 
 
+MAX_AMENDMENT_TEXT = 20000
+AMENDABLE_ITEM_STATES = (AgendaItem.State.PENDING, AgendaItem.State.IN_DEBATE)
+AMENDABLE_SITTING_STATES = (Sitting.State.PLANNED, Sitting.State.CONVENED, Sitting.State.OPEN,
+                            Sitting.State.SUSPENDED)
+
+
+def amendable(item: AgendaItem) -> str:
+    """Why the item cannot be amended now ("" when it can): an act on the agenda, of a sitting
+    not finished, not yet voted — nor being voted (an amendment on it is put to the vote)."""
+    if item.kind != AgendaItem.Kind.ACT or item.act_id is None:
+        return "Seul un projet de délibération peut être amendé."
+    if item.sitting.state not in AMENDABLE_SITTING_STATES or item.state not in AMENDABLE_ITEM_STATES:
+        return "Ce point n'est plus en discussion : il ne peut plus être amendé."
+    return ""
+
+
+def _check_filer(user, sitting: Sitting, item: AgendaItem, member):
+    """Who may file: the secretariat (for any group, naming the member who handed it in or
+    not); a member of the sitting's assembly for himself, in the name of his group, on an item
+    of the convocation he received."""
+    if can_run(user, sitting):
+        if member is not None and not sitting.assembly.members().filter(pk=member.pk).exists():
+            raise ValidationError("Cet élu ne siège pas dans cette assemblée.")
+        return
+    if member is None or member.user_id is None or member.user_id != user.pk:
+        raise PermissionDenied("Un élu dépose un amendement en son nom ; le secrétariat des assemblées peut "
+                               "enregistrer ceux qui lui sont remis.")
+    if member.authority_id != sitting.authority_id or not sitting.assembly.members().filter(pk=member.pk).exists():
+        raise PermissionDenied("Vous ne siégez pas à l'assemblée de cette séance.")
+    if not item.on_convocation:
+        raise ValidationError("Ce point ne figure pas sur une convocation envoyée : il ne peut pas encore être "
+                              "amendé.")
+
+
 @transaction.atomic
 def file_amendment(user, item: AgendaItem, *, target: str, new_text: str = "", number: int | None = None,
-                   group=None, explanation: str = "") -> Amendment:
+                   group=None, explanation: str = "", member=None) -> Amendment:
     """File an amendment on an act on the agenda (replace, delete or add a visa, considérant
-    or article). It must be voted before the act."""
+    or article), before or during the sitting, while the act is not voted. It must be voted
+    before the act.
+
+    Filed by the secretariat (``group`` and ``number`` as given, ``member`` optional: who
+    handed it in), or by a member from the portal (``member`` is the user's own record: it is
+    filed in the name of his political group, numbered next; the secretariat is told)."""
     sitting = locked(item.sitting)
-    check_secretariat(user, sitting)
-    item = AgendaItem.objects.select_related("act").get(pk=item.pk)
-    if item.kind != AgendaItem.Kind.ACT or item.act_id is None:
-        raise ValidationError("Seul un projet de délibération peut être amendé.")
-    if item.state not in (AgendaItem.State.PENDING, AgendaItem.State.IN_DEBATE) or sitting.state in (
-            Sitting.State.CLOSED, Sitting.State.NO_QUORUM):
-        raise ValidationError("Ce point n'est plus en discussion : il ne peut plus être amendé.")
+    item = AgendaItem.objects.select_related("act", "sitting").get(pk=item.pk)
+    item.sitting = sitting
+    _check_filer(user, sitting, item, member)
+    by_member = not can_run(user, sitting)
+    problem = amendable(item)
+    if problem:
+        raise ValidationError(problem)
     part, index = parse_target(target)
     new_text = (clean_lines([new_text]) or [""])[0]
+    explanation = (explanation or "").strip()
+    if len(new_text) > MAX_AMENDMENT_TEXT or len(explanation) > MAX_AMENDMENT_TEXT:
+        raise ValidationError(f"Le texte et l'exposé d'un amendement ne dépassent pas {MAX_AMENDMENT_TEXT} caractères.")
     _check_target(item.act, part, index, new_text)
+    if by_member:
+        group, number = member.group, None
+    elif group is None and member is not None:
+        group = member.group
     if group is not None and group.authority_id != sitting.authority_id:
         raise ValidationError("Groupe inconnu.")
     taken = set(item.amendments.values_list("number", flat=True))
@@ -138,28 +189,51 @@ def file_amendment(user, item: AgendaItem, *, target: str, new_text: str = "", n
         raise ValidationError("Le numéro d'amendement commence à 1.")
     elif number in taken:
         raise ValidationError(f"L'amendement n° {number} existe déjà sur ce point.")
-    amendment = Amendment.objects.create(item=item, number=number, group=group, filed_by=user,
+    amendment = Amendment.objects.create(item=item, number=number, group=group, filed_by=user, member=member,
                                          target=f"{part}:{'new' if index is None else index}", new_text=new_text,
-                                         explanation=(explanation or "").strip())
+                                         explanation=explanation)
     record("sitting.amendment_filed", actor=user, obj=item,
            data={"amendment": amendment.pk, "number": number, "target": amendment.target,
-                 "group": group.short_name if group else None, "deletion": not new_text})
+                 "group": group.short_name if group else None, "deletion": not new_text,
+                 "member": member.pk if member else None, "member_name": str(member) if member else None,
+                 "from_portal": by_member})
+    if by_member:
+        group_label = f" du groupe {group.short_name}" if group else ""
+        notify(secretariat_users(sitting.authority), NOTIFICATION_KIND,
+               f"Amendement n° {number}{group_label} déposé par {member} sur le point n° {item.position} "
+               f"({item.title}) de la séance du {fr_date(sitting.date)}.",
+               act=item.act, url=reverse("sittings:live_item", kwargs={"slug": sitting.slug, "pk": item.pk}),
+               exclude=user)
     bump(sitting)
     return amendment
 
 
 @transaction.atomic
 def withdraw_amendment(user, amendment: Amendment) -> Amendment:
+    """Withdraw an amendment not yet voted: the secretariat (the author withdraws it orally in
+    the sitting), or the member who filed it, from the portal."""
     sitting = locked(amendment.item.sitting)
-    check_secretariat(user, sitting)
-    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    amendment = (Amendment.objects.select_for_update(of=("self",)).select_related("member", "item")
+                 .get(pk=amendment.pk))
+    by_member = not can_run(user, sitting)
+    if by_member and (amendment.member is None or amendment.member.user_id is None
+                      or amendment.member.user_id != user.pk):
+        raise PermissionDenied("Seul l'élu qui a déposé cet amendement, ou le secrétariat des assemblées, peut le "
+                               "retirer.")
     if amendment.state != Amendment.State.FILED:
         raise ValidationError("Cet amendement n'est plus en discussion.")
     if amendment.ballots.filter(state=Ballot.State.OPEN).exists():
         raise ValidationError("Cet amendement est en cours de vote.")
     amendment.state = Amendment.State.WITHDRAWN
     amendment.save(update_fields=["state"])
-    record("sitting.amendment_withdrawn", actor=user, obj=amendment.item, data={"number": amendment.number})
+    record("sitting.amendment_withdrawn", actor=user, obj=amendment.item,
+           data={"number": amendment.number, "amendment": amendment.pk, "from_portal": by_member})
+    if by_member:
+        item = amendment.item
+        notify(secretariat_users(sitting.authority), NOTIFICATION_KIND,
+               f"Amendement n° {amendment.number} retiré par {amendment.member} (point n° {item.position}, séance du "
+               f"{fr_date(sitting.date)}).",
+               url=reverse("sittings:live_item", kwargs={"slug": sitting.slug, "pk": item.pk}), exclude=user)
     bump(sitting)
     return amendment
 
@@ -189,12 +263,74 @@ def apply_amendment(user, amendment: Amendment) -> ActVersion:
     return version
 
 
+# --- Appointment candidates --------------------------------------------------------------------
+
+MAX_CANDIDATE_NAME = 200
+
+
+@dataclass(frozen=True)
+class OtherCandidate:
+    """A candidate who does not sit in the assembly: the law lets the assembly appoint anyone
+    eligible to the seat (a qualified person in an outside body, a school board…), not only
+    its members (L2121-21, L2121-33). The birth date decides a tie at the third round."""
+
+    name: str
+    birth_date: datetime.date | None = None
+
+
+def _other_candidates(given, member_labels) -> list[OtherCandidate]:
+    """Clean the free-text candidates: a name each (≤ 200 characters), distinct from each other
+    and from the members' names (the count of each round is kept by name), a birth date not in
+    the future."""
+    taken = {label.casefold() for label in member_labels}
+    found: list[OtherCandidate] = []
+    for entry in given:
+        if isinstance(entry, OtherCandidate):
+            name, born = entry.name, entry.birth_date
+        elif isinstance(entry, str):
+            name, born = entry, None
+        else:
+            name, born = entry
+        name = " ".join((name or "").split())
+        if not name:
+            continue
+        if len(name) > MAX_CANDIDATE_NAME:
+            raise ValidationError(f"Le nom d'un candidat ne dépasse pas {MAX_CANDIDATE_NAME} caractères.")
+        if born is not None and born > timezone.localdate():
+            raise ValidationError(f"Date de naissance de {name} dans le futur.")
+        if name.casefold() in taken:
+            raise ValidationError(f"« {name} » porte le nom d'un élu de l'assemblée ou d'un autre candidat : "
+                                  "choisissez l'élu dans la liste, ou distinguez le nom (par exemple « … "
+                                  "(personnalité qualifiée) »).")
+        taken.add(name.casefold())
+        found.append(OtherCandidate(name, born))
+    return found
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str  # the member's id, or "x0", "x1"… for the other candidates of the round
+    label: str
+    birth_date: datetime.date | None
+    member: object = None
+
+
+def round_candidates(results: dict, members: dict, labels: dict) -> list[Candidate]:
+    """The candidates of one appointment round: members of the assembly, then the others."""
+    found = [Candidate(str(pk), labels[pk], members[pk].birth_date, members[pk])
+             for pk in results.get("candidates", []) if pk in members]
+    for i, other in enumerate(results.get("others", [])):
+        born = other.get("birth_date")
+        found.append(Candidate(f"x{i}", other["name"], datetime.date.fromisoformat(born) if born else None))
+    return found
+
+
 # --- Opening a vote ------------------------------------------------------------------------
 
 @transaction.atomic
 def open_ballot(user, item: AgendaItem, *, method: str, public_requesters=(), secret_requesters=(),
-                amendment: Amendment | None = None, candidates=(), unanimous_open_vote: bool = False,
-                confirm_no_conflict: bool = False) -> Ballot:
+                amendment: Amendment | None = None, candidates=(), other_candidates=(),
+                unanimous_open_vote: bool = False, confirm_no_conflict: bool = False) -> Ballot:
     """Put the item (or one of its amendments) to the vote. Refused without quorum for the item
     (L2121-17), while an amendment is unvoted (for the act itself), in a form the members'
     requests exclude (L2121-21), and while a flagged interested member has not withdrawn
@@ -228,17 +364,21 @@ def open_ballot(user, item: AgendaItem, *, method: str, public_requesters=(), se
         if pending:
             raise ValidationError("Les amendements sont votés avant le projet : amendement(s) n° "
                                   f"{', '.join(map(str, pending))} encore à voter ou à retirer.")
-    rounds_done = 0
+    rounds_done, others = 0, []
     if appointment:
         rounds_done = item.ballots.filter(method=M.APPOINTMENT, state=Ballot.State.CLOSED).count()
         if rounds_done >= MAX_ROUNDS:
             raise ValidationError(f"Au plus {MAX_ROUNDS} tours de scrutin (L2121-21).")
         candidates = list(dict.fromkeys(candidates))
-        if not candidates:
-            raise ValidationError("Indiquez au moins un candidat.")
-        members = {m.pk for m in assembly_members(sitting)}
+        seated = assembly_members(sitting)
+        members = {m.pk for m in seated}
         if any(c.pk not in members for c in candidates):
             raise ValidationError("Un candidat ne siège pas dans cette assemblée.")
+        others = _other_candidates(other_candidates, labels_for(seated).values())
+        if not candidates and not others:
+            raise ValidationError("Indiquez au moins un candidat.")
+    elif other_candidates:
+        raise ValidationError("Des candidats ne se présentent qu'à une désignation.")
     elif item.ballots.filter(method=M.APPOINTMENT).exists():
         raise ValidationError("Ce point est une désignation : ouvrez le tour suivant.")
 
@@ -276,6 +416,8 @@ def open_ballot(user, item: AgendaItem, *, method: str, public_requesters=(), se
         results={"quorum": state.as_dict(), "required": proposal.decision.ballot.value,
                  "required_reason": proposal.decision.reason, "article": proposal.decision.article,
                  "candidates": [c.pk for c in candidates] if appointment else [],
+                 "others": [{"name": o.name, "birth_date": o.birth_date.isoformat() if o.birth_date else None}
+                            for o in others] if appointment else [],
                  "unanimous_open_vote": bool(unanimous_open_vote),
                  "confirmed_not_interested": [f.member.pk for f in unresolved]})
     item.state = AgendaItem.State.VOTING
@@ -575,22 +717,22 @@ def close_appointment_round(user, ballot: Ballot, *, counts: dict[int, object], 
     item = ballot.item
     members = {m.pk: m for m in assembly_members(sitting)}
     labels = labels_for(members.values())
-    candidates = [members[pk] for pk in ballot.results.get("candidates", []) if pk in members]
-    numbers = {c.pk: _count(counts.get(c.pk, counts.get(str(c.pk), 0)), labels[c.pk]) for c in candidates}
+    counts = {str(k): v for k, v in counts.items()}
+    candidates = round_candidates(ballot.results, members, labels)
+    numbers = {c.label: _count(counts.get(c.key, 0), c.label) for c in candidates}
     blank = _count(blank, "Blancs et nuls")
     usable = voters(sitting, item)
     total = sum(numbers.values()) + blank
     if total > len(usable):
         raise ValidationError(f"{total} bulletins saisis pour {len(usable)} votants possibles : vérifiez le décompte.")
-    ballot.results["counts"] = {labels[pk]: n for pk, n in numbers.items()}
+    ballot.results["counts"] = numbers
     ballot.results["blank"] = blank
     previous = list(item.ballots.filter(method=M.APPOINTMENT, state=Ballot.State.CLOSED).order_by("round"))
     rounds = [_round_ballots(b.results) for b in previous] + [_round_ballots(ballot.results)]
     birth_dates = {}
     for b in [*previous, ballot]:
-        for pk in b.results.get("candidates", []):
-            if pk in members:
-                birth_dates[labels[pk]] = members[pk].birth_date
+        for candidate in round_candidates(b.results, members, labels):
+            birth_dates[candidate.label] = candidate.birth_date
     result = elect(rounds, birth_dates=birth_dates, article=sitting.assembly.regime.ballot_article)
     this_round = result.rounds[-1] if result.rounds else None
     ballot.results["round_result"] = this_round.as_dict() if this_round else {}

@@ -79,6 +79,6 @@ def test_vote_page_is_for_members(world, client, pages):
 
 def test_url_samples_build(world):
     samples = url_samples(world)
-    assert set(samples) == {"sittings:live_console", "sittings:live_item", "sittings:live_ballot",
-                            "sittings:live_vote", "sittings:live_vote_state", "sittings:live_screen",
-                            "sittings:live_screen_json"}
+    assert set(samples) == {"sittings:live_console", "sittings:live_item", "sittings:live_proxies",
+                            "sittings:live_ballot", "sittings:live_vote", "sittings:live_vote_state",
+                            "sittings:live_screen", "sittings:live_screen_json"}

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _l
 from hemicycle.acts.models import Act, SittingType
 from hemicycle.core.access import for_authority, roles
 from hemicycle.core.roles import Role
-from hemicycle.organisation.forms import DateInput, DsfrMixin, add_action_error
+from hemicycle.organisation.forms import DateInput, DsfrMixin
 from hemicycle.organisation.models import Committee, Department, Member, PoliticalGroup
+from hemicycle.organisation.views.common import run_action
 
 from ..actions import agenda as actions
 from ..models import AgendaItem, Assembly, CommitteeOpinion, ItemConcern, Motion, Sitting
@@ -253,11 +254,9 @@ def assembly_edit(request, pk=None):
                    "convocation_days": assembly.regime_overrides.get("convocation_days")}
     form = AssemblyForm(request.POST or None, initial=initial, authority=request.authority)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.save_assembly(request.user, request.authority, assembly, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_error(form, exc)
-        else:
+        saved = run_action(form, actions.save_assembly, request.user, request.authority, assembly,
+                           **form.cleaned_data)
+        if saved is not None:
             messages.success(request, _("Assemblée « %(name)s » enregistrée.") % {"name": saved.name})
             return redirect("sittings:assemblies")
     title = _("Modifier l'assemblée « %(name)s »") % {"name": assembly.name} if assembly else _("Nouvelle assemblée")
@@ -352,11 +351,9 @@ def _sitting_form(request, sitting):
                 initial["assembly"] = only[0]
     form = SittingForm(request.POST or None, initial=initial, authority=request.authority, sitting=sitting)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.save_sitting(request.user, request.authority, sitting, **form.action_kwargs())
-        except ValidationError as exc:
-            add_action_error(form, exc)
-        else:
+        saved = run_action(form, actions.save_sitting, request.user, request.authority, sitting,
+                           **form.action_kwargs())
+        if saved is not None:
             messages.success(request, _("Séance du %(d)s enregistrée.") % {"d": saved.date.strftime("%d/%m/%Y")})
             return redirect("sittings:detail", slug=saved.slug)
     title = (_("Modifier la séance du %(d)s") % {"d": sitting.date.strftime("%d/%m/%Y")} if sitting
@@ -568,12 +565,9 @@ def agenda_item(request, slug, pk):
     form = ItemForm(request.POST, authority=request.authority, item=item)
     if form.is_valid():
         cd = form.cleaned_data
-        try:
-            actions.update_item(request.user, item, title=cd["title"], section=cd["section"],
-                                rapporteur=cd["rapporteur"], text=cd.get("text", item.text))
-        except ValidationError as exc:
-            add_action_error(form, exc)
-        else:
+        updated = run_action(form, actions.update_item, request.user, item, title=cd["title"], section=cd["section"],
+                             rapporteur=cd["rapporteur"], text=cd.get("text", item.text))
+        if updated is not None:
             messages.success(request, _("Point enregistré."))
             return redirect("sittings:agenda_item", slug=sitting.slug, pk=item.pk)
     return _item_page(request, sitting, item, status=400, form=form)
@@ -587,11 +581,8 @@ def agenda_opinion(request, slug, pk):
         return refused
     form = OpinionForm(request.POST, authority=request.authority)
     if form.is_valid():
-        try:
-            opinion = actions.record_opinion(request.user, item, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_error(form, exc)
-        else:
+        opinion = run_action(form, actions.record_opinion, request.user, item, **form.cleaned_data)
+        if opinion is not None:
             messages.success(request, _("Avis de la commission « %(c)s » enregistré : %(o)s.")
                              % {"c": opinion.committee.name, "o": opinion.get_opinion_display()})
             return redirect("sittings:agenda_item", slug=sitting.slug, pk=item.pk)
@@ -621,11 +612,8 @@ def agenda_concern(request, slug, pk):
         return refused
     form = ConcernForm(request.POST)
     if form.is_valid():
-        try:
-            concern = actions.add_concern(request.user, item, form.cleaned_data["organisation"])
-        except ValidationError as exc:
-            add_action_error(form, exc)
-        else:
+        concern = run_action(form, actions.add_concern, request.user, item, form.cleaned_data["organisation"])
+        if concern is not None:
             messages.success(request, _("Organisme « %(o)s » ajouté.") % {"o": concern.organisation})
             return redirect(reverse("sittings:agenda_item", args=[sitting.slug, item.pk]) + "#organismes")
     return _item_page(request, sitting, item, status=400, concern_form=form)
@@ -654,11 +642,8 @@ def agenda_motion(request, slug):
     sitting = get_sitting(request, slug)
     form = MotionForm(request.POST or None, authority=request.authority)
     if request.method == "POST" and form.is_valid():
-        try:
-            item = actions.file_motion(request.user, sitting, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_error(form, exc)
-        else:
+        item = run_action(form, actions.file_motion, request.user, sitting, **form.cleaned_data)
+        if item is not None:
             messages.success(request, _("Vœu « %(t)s » enregistré et inscrit à l'ordre du jour.") % {"t": item.title})
             if warning := actions.not_on_convocation_warning(sitting):
                 messages.warning(request, warning)
@@ -690,11 +675,8 @@ def agenda_question(request, slug):
     sitting = get_sitting(request, slug)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            item = actions.add_question(request.user, sitting, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_error(form, exc)
-        else:
+        item = run_action(form, actions.add_question, request.user, sitting, **form.cleaned_data)
+        if item is not None:
             messages.success(request, _("Question « %(t)s » inscrite à l'ordre du jour.") % {"t": item.title})
             if warning := actions.not_on_convocation_warning(sitting):
                 messages.warning(request, warning)

@@ -7,10 +7,13 @@ Each form posts an ``op`` to the page that shows it; the view parses it, calls o
 and everything that was typed.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hemicycle.core.access import for_authority, roles
@@ -83,6 +86,7 @@ def console_context(request, sitting: Sitting, **extra) -> dict:
         "item_quorum": live.quorum(sitting, sitting.current_item, present=present) if sitting.current_item else None,
         "proxy_rows": proxy_state.rows, "agenda": agenda, "started": started,
         "can_open": sitting.state in (Sitting.State.PLANNED, Sitting.State.CONVENED),
+        "before_the_day": timezone.localdate() < sitting.date,
         "convened": live.convened(sitting),
         "secretaries": list(sitting.secretaries.all()),
         "events": sitting.attendance_events.select_related("member", "during_item").order_by("at", "pk"),
@@ -177,7 +181,7 @@ def item_context(request, sitting: Sitting, item: AgendaItem, **extra) -> dict:
     unanimous = bool(posted.get("unanimous_open_vote")) if posted else False
     proposal = votes.propose(sitting, item, public=public, secret=secret,
                              appointment=method == Ballot.Method.APPOINTMENT, unanimous_open_vote=unanimous)
-    amendments = list(item.amendments.select_related("group").prefetch_related("ballots"))
+    amendments = list(item.amendments.select_related("group", "member").prefetch_related("ballots"))
     for a in amendments:
         a.target_label = votes.describe_target(a.target)
         a.closed_ballot = next((b for b in a.ballots.all() if b.state == Ballot.State.CLOSED), None)
@@ -238,6 +242,27 @@ def _amendment_target(data) -> tuple[str, str]:
     return f"{part}:{where}", text
 
 
+def other_candidates(text: str) -> list[tuple[str, datetime.date | None]]:
+    """Candidates who do not sit in the assembly, one a line: "Name" or "Name ; dd/mm/yyyy"
+    (the birth date decides a tie at the third round)."""
+    found = []
+    for n, line in enumerate((text or "").splitlines(), 1):
+        name, _sep, born = line.partition(";")
+        if not name.strip() and not born.strip():
+            continue
+        if not name.strip():
+            raise ValidationError(_("Candidats extérieurs, ligne %(n)s : indiquez le nom.") % {"n": n})
+        day = None
+        if born.strip():
+            try:
+                day = datetime.datetime.strptime(born.strip(), "%d/%m/%Y").date()
+            except ValueError:
+                raise ValidationError(_("Candidats extérieurs, ligne %(n)s : date de naissance « %(d)s » invalide "
+                                        "(jj/mm/aaaa).") % {"n": n, "d": born.strip()}) from None
+        found.append((name, day))
+    return found
+
+
 def _item_op(request, sitting: Sitting, item: AgendaItem, op: str):
     """Run one item operation; returns (message, redirect url or None)."""
     user, data = request.user, request.POST
@@ -284,7 +309,8 @@ def _item_op(request, sitting: Sitting, item: AgendaItem, op: str):
                 raise ValidationError(_("Groupe inconnu."))
         amendment = votes.file_amendment(user, item, target=target, new_text=text,
                                          number=_int(number) if number else None, group=group,
-                                         explanation=data.get("explanation", ""))
+                                         explanation=data.get("explanation", ""),
+                                         member=member_from(sitting, data.get("member"), required=False))
         return _("Amendement n° %(n)s déposé.") % {"n": amendment.number}, None
     if op == "amendment_withdraw":
         amendment = get_object_or_404(item.amendments, pk=_safe_int(data.get("amendment")))
@@ -299,6 +325,8 @@ def _item_op(request, sitting: Sitting, item: AgendaItem, op: str):
             public_requesters=[v for v in map(_safe_int, data.getlist("public")) if v is not None],
             secret_requesters=[v for v in map(_safe_int, data.getlist("secret")) if v is not None],
             amendment=amendment, candidates=members_from(sitting, data.getlist("candidates")),
+            other_candidates=(other_candidates(data.get("other_candidates", ""))
+                              if data.get("method") == Ballot.Method.APPOINTMENT else ()),
             unanimous_open_vote=bool(data.get("unanimous_open_vote")),
             confirm_no_conflict=bool(data.get("confirm_no_conflict")))
         return (_("Vote ouvert (%(method)s).") % {"method": ballot.get_method_display().lower()},

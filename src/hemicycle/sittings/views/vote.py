@@ -48,9 +48,9 @@ def ballot_context(request, sitting: Sitting, ballot: Ballot, **extra) -> dict:
         groups.setdefault(key, {"key": key, "label": label, "count": 0,
                                 "posted": posted.get(f"group_{key}", "") if posted else ""})
         groups[key]["count"] += 1
-    candidates = [{"member": by_id[pk], "label": labels[pk],
-                   "posted": posted.get(f"count_{pk}", "") if posted else ""}
-                  for pk in ballot.results.get("candidates", []) if pk in by_id]
+    candidates = [{"key": c.key, "label": c.label, "member": c.member,
+                   "posted": posted.get(f"count_{c.key}", "") if posted else ""}
+                  for c in votes.round_candidates(ballot.results, by_id, labels)]
     subject = (_("Amendement n° %(n)s") % {"n": ballot.amendment.number}) if ballot.amendment_id else ballot.item.title
     president_votes = any(v.owner.pk == sitting.president_id and not v.by_proxy for v in usable)
     return {
@@ -80,8 +80,8 @@ def _close(request, ballot: Ballot) -> Ballot:
     if method == Ballot.Method.ELECTRONIC:
         return votes.close_electronic(user, ballot)
     if method == Ballot.Method.APPOINTMENT:
-        return votes.close_appointment_round(user, ballot, counts=_prefixed(data, "count_"),
-                                             blank=data.get("blank", ""))
+        counts = {k[len("count_"):]: v for k, v in data.items() if k.startswith("count_")}
+        return votes.close_appointment_round(user, ballot, counts=counts, blank=data.get("blank", ""))
     raise ValidationError(_("Mode de scrutin inconnu."))
 
 
