@@ -35,6 +35,7 @@ from hemicycle.rules.errors import fr_date
 from ..models import Proxy, Sitting
 
 UPCOMING_STATES = (Sitting.State.PLANNED, Sitting.State.CONVENED)
+LIVE_STATES = (Sitting.State.OPEN, Sitting.State.SUSPENDED)
 NOTIFICATION_KIND = "proxy"
 
 
@@ -50,6 +51,15 @@ def _may_act_for(user, member) -> bool:
 
 def _is_upcoming(sitting: Sitting, today: datetime.date) -> bool:
     return sitting.state in UPCOMING_STATES and sitting.date >= today
+
+
+def may_take_proxies(sitting: Sitting, today: datetime.date, *, paper: bool) -> bool:
+    """Before the sitting, from the portal or on paper; during the sitting (open or suspended,
+    on its day) only the written proxy handed to the secretariat by a member who leaves the
+    room (L2121-20: a member prevented from attending — also for the rest of a sitting)."""
+    if _is_upcoming(sitting, today):
+        return True
+    return paper and sitting.state in LIVE_STATES and sitting.date == today
 
 
 def longest_consecutive_run(sittings, assembly) -> int:
@@ -140,10 +150,11 @@ def give_proxy(user, *, mandator, holder, sittings, illness: bool = False, paper
         raise ValidationError({"sittings": "Un pouvoir vaut pour les séances d'une même assemblée : donnez un pouvoir "
                                            "par assemblée."})
     today = timezone.localdate()
-    past = [s for s in sittings if not _is_upcoming(s, today)]
+    past = [s for s in sittings if not may_take_proxies(s, today, paper=paper)]
     if past:
         raise ValidationError({"sittings": "La séance du %s est ouverte ou passée : un pouvoir se donne avant la "
-                                           "séance." % fr_date(past[0].date)})
+                                           "séance (pendant la séance, seul un pouvoir écrit remis au secrétariat "
+                                           "par un élu qui quitte la salle)." % fr_date(past[0].date)})
     if holder.pk == mandator.pk:
         raise ValidationError({"holder": f"Un élu ne peut pas se donner pouvoir à lui-même ({article})."})
     seated = set(assembly.members().filter(pk__in=[mandator.pk, holder.pk]).values_list("pk", flat=True))

@@ -5,7 +5,7 @@ sittings unless illness), journaled with the clerk who recorded it; revoked ther
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from hemicycle.core.roles import Role
@@ -124,16 +124,24 @@ def test_revoke_from_the_page(client, world, roll):
     assert again.status_code == 400 and "déjà été révoqué" in again.content.decode()
 
 
-def test_not_once_the_sitting_is_open(client, world, roll):
+def test_during_the_sitting_only_a_written_proxy_of_a_member_who_leaves(client, world, roll):
+    """Once the sitting is open, a member who has to leave hands a written proxy to the
+    secretariat, which records it for the rest of the sitting; from the portal it is too late."""
     sw, clerk = roll, world.users[Role.SECRETARIAT]
-    for member in sw.members[:7]:
+    for member in sw.members[:8]:
         live.set_attendance(clerk, sw.sitting, member, Attendance.Status.PRESENT)
     live.open_sitting(clerk, Sitting.objects.get(pk=sw.sitting.pk))
+    leaving, holder = sw.members[7], sw.members[6]
+    with pytest.raises(ValidationError, match="pouvoir écrit remis au secrétariat"):
+        give_proxy(clerk, mandator=leaving, holder=holder, sittings=[sw.sitting])  # not on paper
     client.force_login(clerk)
-    assert "un pouvoir se donne avant la séance" in client.get(_url(sw.sitting)).content.decode()
-    response = client.post(_url(sw.sitting), {"mandator": sw.members[7].pk, "holder": sw.members[6].pk,
+    page = client.get(_url(sw.sitting)).content.decode()
+    assert "un pouvoir se donne avant la séance" not in page
+    response = client.post(_url(sw.sitting), {"mandator": leaving.pk, "holder": holder.pk,
                                               "sittings": [sw.sitting.pk]})
-    assert response.status_code == 400 and not Proxy.objects.exists()
+    assert response.status_code == 302
+    proxy = Proxy.objects.get(mandator=leaving, holder=holder)
+    assert list(proxy.sittings.all()) == [Sitting.objects.get(pk=sw.sitting.pk)]
 
 
 def test_only_the_secretariat_records_paper_proxies(world, roll):

@@ -11,6 +11,7 @@ the sitting is revoked here too (``revoke_proxy``).
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from hemicycle.organisation.forms import DsfrMixin, add_action_error
 from hemicycle.rules.errors import fr_date
 
 from ..actions import live
-from ..actions.proxies import UPCOMING_STATES, give_proxy, revoke_proxy
+from ..actions.proxies import UPCOMING_STATES, give_proxy, may_take_proxies, revoke_proxy
 from ..models import Proxy, Sitting
 from .live import _safe_int, get_sitting
 
@@ -64,9 +65,12 @@ class PaperProxyForm(DsfrMixin, forms.Form):
 
 
 def _upcoming(sitting: Sitting):
-    """The sittings of the assembly a proxy can still be given for (rules of give_proxy)."""
-    return (Sitting.objects.filter(assembly=sitting.assembly, state__in=UPCOMING_STATES,
-                                   date__gte=timezone.localdate()).order_by("date", "start_time", "pk"))
+    """The sittings of the assembly a written proxy can still be given for (rules of
+    give_proxy): those to come, and this one while it is held today."""
+    today = timezone.localdate()
+    current = Q(pk=sitting.pk) if may_take_proxies(sitting, today, paper=True) else Q(pk__in=[])
+    return (Sitting.objects.filter(Q(assembly=sitting.assembly, state__in=UPCOMING_STATES, date__gte=today) | current)
+            .order_by("date", "start_time", "pk"))
 
 
 def _page(request, sitting: Sitting, form, status=200, error=""):
@@ -83,7 +87,7 @@ def _page(request, sitting: Sitting, form, status=200, error=""):
     return render(request, "sittings/live_proxies.html", {
         "title": _("Pouvoirs remis sur papier — %(sitting)s") % {"sitting": sitting},
         "sitting": sitting, "form": form, "rows": rows, "revoked": revoked, "error": error,
-        "can_give": sitting.state in UPCOMING_STATES and sitting.date >= timezone.localdate(),
+        "can_give": may_take_proxies(sitting, timezone.localdate(), paper=True),
         "article": sitting.assembly.regime.proxy_article,
     }, status=status)
 
