@@ -8,6 +8,7 @@ BIN=.venv/bin
 export HEMICYCLE_TASKS=immediate
 export HEMICYCLE_DATA=${HEMICYCLE_TEST_DATA:-$(mktemp -d /tmp/hemicycle-test.XXXXXX)}
 status=0
+bash scripts/ensure-test-tools.sh || status=1  # pdfsig (poppler-utils) validates signed PDFs
 
 run_sqlite() {
   echo "=== Suite sur SQLite ==="

@@ -3,6 +3,7 @@ change in a transaction, write the journal, queue notifications."""
 
 import re
 from dataclasses import dataclass
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -71,6 +72,36 @@ def _apply_classification(act: Act, codes) -> None:
     act.classification_version = version
 
 
+# --- Signed acts are immutable (issue 4) ----------------------------------------------------
+
+SIGNED_FINAL_STATES = ("partially_signed", "signed")
+
+
+def _refuse_if_signed(user, act: Act, action: str) -> None:
+    """Once its final document carries a signature (even one of two), an act can no longer
+    change: the attempt is journaled ("act.change_refused") in a transaction of its own, so
+    that the record survives the refusal, then refused."""
+    from hemicycle.documents.models import FinalDocument
+
+    final = FinalDocument.objects.filter(act_id=act.pk).values("state", "signed_sha256").first()
+    if final is None or not (final["signed_sha256"] or final["state"] in SIGNED_FINAL_STATES):
+        return
+    with transaction.atomic():
+        record("act.change_refused", actor=user, obj=act,
+               data={"action": action, "final_state": final["state"], "signed_sha256": final["signed_sha256"]})
+    raise PermissionDenied(_("Cet acte est signé : il ne peut plus être modifié."))
+
+
+def _immutable_once_signed(action: str):
+    def decorate(func):
+        @wraps(func)
+        def wrapper(user, target, *args, **kwargs):
+            _refuse_if_signed(user, target.act if isinstance(target, Annex) else target, action)
+            return func(user, target, *args, **kwargs)
+        return wrapper
+    return decorate
+
+
 def _make_version(act: Act, user, summary: str) -> ActVersion:
     number = (act.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return ActVersion.objects.create(act=act, number=number, author=user, content=act.content_snapshot(),
@@ -96,6 +127,7 @@ def create_act(user, *, department, committees=(), year: int | None = None, **da
     return act
 
 
+@_immutable_once_signed("update_act")
 @transaction.atomic
 def update_act(user, act: Act, *, lock_version: int, committees=None, summary: str = "", **data) -> Act:
     """Save the content. Refused with StaleEdit when someone saved since ``lock_version``."""
@@ -142,6 +174,7 @@ def set_state(act: Act, new_state: str, *, actor, reason: str = "") -> StateChan
 ANNEX_FLAGS = ("sent_to_prefecture", "published", "confidential")
 
 
+@_immutable_once_signed("add_annex")
 @transaction.atomic
 def add_annex(user, act: Act, *, filename: str, content: bytes, title: str = "", sent_to_prefecture: bool = True,
               published: bool = True, confidential: bool = False) -> Annex:
@@ -185,6 +218,7 @@ def update_annex_flags(user, annex: Annex, **flags) -> Annex:
     return annex
 
 
+@_immutable_once_signed("remove_annex")
 @transaction.atomic
 def remove_annex(user, annex: Annex) -> Annex:
     """Withdraw an annex: it stays stored (and in the history) but no longer belongs to the act."""

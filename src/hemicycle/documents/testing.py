@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from hemicycle.acts.actions import create_act, set_state
+from hemicycle.acts.actions import create_act, set_state, update_act
 from hemicycle.acts.classification import load_default_classification
 from hemicycle.acts.matieres import latest_classification
 from hemicycle.acts.models import ActState
@@ -59,6 +59,13 @@ def build_decided_sitting(world, **kwargs) -> DecidedSitting:
             considerants=["Considérant l'intérêt local qui s'attache à cette opération"],
             articles=["La proposition est adoptée.", "Le crédit est porté à 10 000 euros.",
                       "Le maire est chargé de l'exécution de la présente délibération."])
+        amendment = item.amendments.filter(state="adopted").first()
+        if amendment is not None:  # the adopted amendment is in the text, as a version (as the vote does)
+            index = int(amendment.target.split(":")[1])
+            articles = list(act.articles)
+            articles[index - 1] = amendment.new_text
+            act = update_act(drafter, act, lock_version=act.lock_version, articles=articles,
+                             summary=f"Amendement n° {amendment.number} adopté")
         final_state = {AgendaItem.State.ADOPTED: ActState.ADOPTED,
                        AgendaItem.State.REJECTED: ActState.REJECTED}.get(item.state, ActState.ON_AGENDA)
         with transaction.atomic():

@@ -19,6 +19,10 @@ class Notification(models.Model):
         MOTION = "motion", _("Vœu")
         CONVOCATION = "convocation", _("Convocation")
         SITTING = "sitting", _("Séance")
+        SIGNATURE = "signature", _("Signature")
+        PREFECTURE = "prefecture", _("Préfecture")
+        PUBLICATION = "publication", _("Publication")
+        REGISTER = "register", _("Registre")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     act = models.ForeignKey("acts.Act", on_delete=models.CASCADE, null=True, blank=True, related_name="+")

@@ -12,3 +12,9 @@ def test_decided_sitting(world):
     budget = decided.acts[0]
     assert budget.matiere_codes == ["7", "7.1"] and budget.classification_version is not None
     assert decided.items[0].act == budget and decided.items[0].number == 1
+
+
+def test_adopted_amendment_is_in_the_text(world):
+    budget = build_decided_sitting(world).acts[0]
+    assert budget.articles[1] == "Le crédit est porté à 12 000 euros."
+    assert budget.versions.filter(summary="Amendement n° 1 adopté").exists()

@@ -322,5 +322,8 @@ def minutes_public_pdf(request, slug):
     if found is None:
         return _choose(request, candidates)
     sitting, minutes = found
-    return _pdf_or_error(request, lambda: render_minutes_pdf(minutes), f"proces-verbal-{sitting.slug}.pdf",
-                         back_url=_url("sittings:minutes_public", sitting.slug))
+    from hemicycle.documents.minutes_signing import signed_minutes_pdf
+
+    # Once signed by the president and the secretaries, the signed file is the one published.
+    return _pdf_or_error(request, lambda: signed_minutes_pdf(minutes) or render_minutes_pdf(minutes),
+                         f"proces-verbal-{sitting.slug}.pdf", back_url=_url("sittings:minutes_public", sitting.slug))
