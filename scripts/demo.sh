@@ -11,12 +11,18 @@ PUSH_PORT=${PUSH_PORT:-8001}
 export HEMICYCLE_LIVE_PUSH_URL=${HEMICYCLE_LIVE_PUSH_URL:-http://127.0.0.1:$PUSH_PORT}
 mkdir -p "$HEMICYCLE_DATA/logs"
 
-$BIN/hemicycle migrate --noinput >/dev/null
-$BIN/hemicycle load_demo --if-empty
+PREFECTURE_PORT=${PREFECTURE_PORT:-8010}
+export HEMICYCLE_ACTES_OPERATOR_URL=${HEMICYCLE_ACTES_OPERATOR_URL:-http://127.0.0.1:$PREFECTURE_PORT}
 
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
+
+$BIN/hemicycle migrate --noinput >/dev/null
+# The prefecture simulator (S²LOW API, legality control) runs before load_demo, which may transmit.
+$BIN/hemicycle prefecture_simulator --port "$PREFECTURE_PORT" >>"$HEMICYCLE_DATA/logs/prefecture.log" 2>&1 &
+pids+=($!)
+$BIN/hemicycle load_demo --if-empty
 
 $BIN/hemicycle db_worker --queue-name '*' >>"$HEMICYCLE_DATA/logs/worker.log" 2>&1 &
 pids+=($!)
@@ -32,6 +38,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 $BIN/hemicycle demo_accounts --url "http://127.0.0.1:$PORT/"
+echo "Simulateur de préfecture (contrôle de légalité) : http://127.0.0.1:$PREFECTURE_PORT/"
 echo "Journaux : $HEMICYCLE_DATA/logs/ (serveur, tâches de fond, e-mails dans worker.log)."
 echo "Ctrl-C pour arrêter."
 wait -n "${pids[@]}"

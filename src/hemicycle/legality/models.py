@@ -66,6 +66,12 @@ class PrefectureMessage(models.Model):
     xml_sha256 = models.CharField(max_length=64, blank=True)  # the message as received/sent (blob)
     files = models.JSONField(default=list, blank=True)  # [{"name": …, "sha256": …}]
     answered_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The operator's transaction id of this document (a prefecture letter fetched from the operator,
+    # or the answer posted to it): answers are posted against it, and a letter fetched twice is
+    # recorded once. Empty for messages ingested from a file.
+    operator_id = models.CharField(max_length=100, blank=True, db_index=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
 
     class Meta:
         ordering = ["transmission", "received_at", "pk"]
