@@ -6,3 +6,8 @@ class OpendataConfig(AppConfig):
 
     name = "hemicycle.opendata"
     label = "opendata"
+
+    def ready(self):
+        from . import stamps
+
+        stamps.connect()

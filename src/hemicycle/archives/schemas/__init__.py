@@ -1,0 +1,1 @@
+"""SEDA 2.3 schemas (copied from the official distribution; validation needs no network)."""
