@@ -3,12 +3,12 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from hemicycle.circuits.panel import panel_context
 from hemicycle.core.access import roles
+from hemicycle.search.staff import search_page
 
 from .. import matieres, permissions
 from ..forms import ActFilterForm, AnnexUploadForm, CommentForm
@@ -23,18 +23,21 @@ def act_list(request):
     """Actes: the acts the user may view, filtered by state, department, nature and text."""
     form = ActFilterForm(request.GET or None, authority=request.authority)
     acts = permissions.visible_acts(request.user, Act.objects.select_related("department", "drafter"))
+    query = ""
     if form.is_valid():
         cd = form.cleaned_data
-        if cd["q"]:
-            q = cd["q"].strip()
-            acts = acts.filter(Q(object__icontains=q) | Q(reference__icontains=q) | Q(slug__icontains=q))
+        query = (cd["q"] or "").strip()
         if cd["state"]:
             acts = acts.filter(state=cd["state"])
         if cd["nature"]:
             acts = acts.filter(nature=cd["nature"])
         if cd["department"]:
             acts = acts.filter(department=cd["department"])
-    page = Paginator(acts.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    if query:  # full text, best first (hemicycle.search)
+        page = search_page(acts, query, authority=request.authority, page_number=request.GET.get("page"),
+                           per_page=PAGE_SIZE)
+    else:
+        page = Paginator(acts.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "acts/act_list.html", {
         "title": _("Actes"), "form": form, "page": page, "querystring": urlencode(params),
