@@ -4,7 +4,9 @@ Everything goes through the same actions as the interface (create_act, submit_ac
 so the demo's acts carry real versions, journal entries, notifications and circuit history.
 The commune's sittings (a past one held, the next one convened, a later one in preparation)
 are built by ``demo/sittings.py`` with the sittings' actions; its history starts about three
-months before the day it is loaded (see ``sittings.DemoClock``).
+months before the day it is loaded (see ``sittings.DemoClock``). The past sitting's acts then go
+the whole way — final documents, signatures, prefecture (through the shipped simulator),
+publication, register, SEDA package — with ``demo/after_vote.py``.
 """
 
 import datetime
@@ -27,11 +29,13 @@ from hemicycle.circuits.models import CircuitTemplate, StepRule, StepTemplate
 from hemicycle.core.roles import Role
 from hemicycle.organisation.models import Authority, Committee, Department, Mandate, Member, PoliticalGroup
 
+from . import after_vote
 from . import sittings as demo_sittings
 from . import vocabulary as V
 from .annexes import annex_pdf
 
 DEMO_PASSWORD = "demo-hemicycle"
+PERSONAL_DATA_ACT = 0  # the plan's act that names a private person (adopted at the past sitting)
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Loaded:
     accounts: list[DemoAccount] = field(default_factory=list)
     acts: int = 0
     sittings: "demo_sittings.DemoSittings | None" = None
+    after_vote: "after_vote.AfterVote | None" = None
 
 
 class _Password:
@@ -64,11 +69,11 @@ class _Password:
 
 
 def _user(authority, username, first, last, roles, department=None, scoped=False, title="", accounts=None,
-          password: "_Password | None" = None):
+          password: "_Password | None" = None, email: str = ""):
     """A user with the demo password (``password``), or without a usable password."""
     user = User.objects.create_user(username=username, password=None, authority=authority,
                                     department=department, first_name=first, last_name=last, title=title,
-                                    email=f"{username}@demo.hemicycle.localhost")
+                                    email=email or f"{username}@demo.hemicycle.localhost")
     if password is not None:
         user.password = password.hash
         user.save(update_fields=["password"])
@@ -196,6 +201,7 @@ def load_commune(seed: int = 2026) -> Loaded:
         for n, wanted in enumerate(plan):
             if n == demo_sittings.PAST_ACTS:
                 past = demo_sittings.hold_past_sitting(cast, clock, cal, past_acts)
+                after_vote.render_finals(cast, clock, cal, past)  # the day after the sitting
                 clock.stop()  # from here on, the real time
             act = _plan_act(n, wanted, rng, year, codes, matieres, people, clock,
                             target=cal.past if n < demo_sittings.PAST_ACTS else datetime.date(year, 12, 15))
@@ -206,6 +212,10 @@ def load_commune(seed: int = 2026) -> Loaded:
     upcoming = demo_sittings.convene_upcoming(cast, cal, past, people["elu"])
     planned = demo_sittings.plan_later(cast, cal)
     loaded.sittings = demo_sittings.DemoSittings(past=past, upcoming=upcoming, planned=planned)
+    # The past sitting's acts signed, transmitted, acknowledged, published, in the register and
+    # the archives; an individual arrêté signed and notified (demo/after_vote.py).
+    loaded.after_vote = after_vote.complete(cast, past, people)
+    loaded.acts += 1  # the arrêté
     return loaded
 
 
@@ -229,8 +239,11 @@ def _commune_setup(rng):
     acc = loaded.accounts
     admin = _user(authority, "admin", "Patrice", "Lenoir", [Role.ADMINISTRATOR], title="Administrateur", accounts=acc,
                   password=password)
+    # The secretariat is the @CTES referent: its e-mail is the envelope's return address, which
+    # the XSD wants with a real top-level domain (``….localhost`` is refused).
     secretariat = _user(authority, "secretariat", "Sylvie", "Marchand", [Role.SECRETARIAT],
-                        title="Secrétariat des assemblées", accounts=acc, password=password)
+                        title="Secrétariat des assemblées", accounts=acc, password=password,
+                        email="secretariat@belval-sur-loire.example.fr")
     dgs = _user(authority, "dgs", "Bernard", "Fontaine", [Role.APPROVER], departments["DGS"],
                 title="Directeur général des services", accounts=acc, password=password)
     cabinet = _user(authority, "cabinet", "Inès", "Haddad", [Role.APPROVER], title="Directrice de cabinet",
@@ -298,6 +311,8 @@ def _plan_act(n, wanted, rng, year, codes, matieres, people, clock, target):
     code = codes[n % len(codes)] if n > 1 else "DAC"
     drafter = drafters[code]
     content = _act_content(rng, code, year, matieres)
+    if n == PERSONAL_DATA_ACT:  # a private person named in a visa: masked in the published copy
+        content["visas"] = [v.replace(V.REQUEST_VISA, V.PERSONAL_REQUEST_VISA) for v in content["visas"]]
     clock.advance_office(hours=2)
     act = act_actions.create_act(drafter, department=departments[code], year=year, nature="DE",
                                  rapporteur=members[1 + n % 12], committees=[committees[n % 4]],

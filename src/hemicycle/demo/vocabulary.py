@@ -138,3 +138,8 @@ REPORT = (
     "<li>manifestations gratuites pendant l'été.</li></ul>"
     "<p>Je vous propose en conséquence d'adopter le projet de délibération ci-joint.</p>"
 )
+
+# One act names the private person who signed the organisation's request: personal data that the
+# secretariat masks in the published copy (CRPA L312-1-2). A fictional name, no member's.
+REQUEST_VISA = "Vu la demande présentée par "
+PERSONAL_REQUEST_VISA = "Vu la demande présentée par Mme Odile Carpentier, présidente de "

@@ -1,3 +1,4 @@
+import csv
 import datetime
 import io
 from collections import Counter
@@ -21,8 +22,10 @@ from hemicycle.sittings.models import (
 
 
 @pytest.mark.django_db
-def test_demo_commune_has_every_state_sittings_and_a_valid_journal(settings, client):
+def test_demo_commune_has_every_state_sittings_and_a_valid_journal(settings, client, monkeypatch, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A fresh prefecture simulator state (the real one lives in $HEMICYCLE_DATA, shared by test runs).
+    monkeypatch.setattr("hemicycle.demo.after_vote.simulator_dir", lambda: tmp_path / "prefecture-simulator")
     call_command("load_demo")
     authority = Authority.objects.get(slug="belval")
     assert authority.population == 52_340
@@ -31,9 +34,9 @@ def test_demo_commune_has_every_state_sittings_and_a_valid_journal(settings, cli
     assert Department.objects.filter(authority=authority).count() == 10
     assert CircuitTemplate.objects.filter(authority=authority).count() == 3
     states = Counter(Act.objects.filter(authority=authority).values_list("state", flat=True))
-    assert sum(states.values()) == 60
+    assert sum(states.values()) == 61  # 60 deliberations and an individual arrêté
     assert {"draft", "in_circuit", "sent_back", "ready", "on_agenda", "adopted", "rejected"} == set(states)
-    assert states["adopted"] == 6 and states["rejected"] == 1 and states["on_agenda"] == 13
+    assert states["adopted"] == 7 and states["rejected"] == 1 and states["on_agenda"] == 13
     assert Annex.objects.filter(act__authority=authority).count() >= 30
     assert Comment.objects.filter(act__authority=authority).exists()
     assert StepRun.objects.filter(run__act__authority=authority, state="active").exists()
@@ -63,6 +66,7 @@ def test_demo_commune_has_every_state_sittings_and_a_valid_journal(settings, cli
     assert Act.objects.filter(authority=authority, state="ready").exists()  # still some to put on an agenda
 
     _check_pages(client, past, upcoming, planned)
+    _check_after_vote(client, authority, past)
 
     out = io.StringIO()
     call_command("demo_accounts", "--url", "http://demo.test/", stdout=out)
@@ -72,8 +76,12 @@ def test_demo_commune_has_every_state_sittings_and_a_valid_journal(settings, cli
     assert f"http://demo.test/seances/{past.slug}/liste-des-deliberations/" in printed
     assert f"http://demo.test/seances/{upcoming.slug}/" in printed
 
+    assert "\n  maire " in printed  # the signatory (the mayor) is a listed demo account
+    assert f"http://demo.test/seances/{past.slug}/actes-definitifs/" in printed
+    assert "http://demo.test/publications/belval/" in printed
+
     call_command("load_demo", "--if-empty")  # second run: nothing, no error
-    assert Act.objects.filter(authority=authority).count() == 60
+    assert Act.objects.filter(authority=authority).count() == 61
 
 
 def _check_past(past):
@@ -171,6 +179,105 @@ def _check_pages(client, past, upcoming, planned):
         assert client.get(url).status_code == 200, url
 
 
+def _check_after_vote(client, authority, past):
+    """The past sitting's acts went the whole way: signed, transmitted, acknowledged (one after an
+    anomaly and a resend), a prefecture request answered, published (one masked), in the signed
+    register, in a SEDA package and in the SCDL file; an individual arrêté notified."""
+    from hemicycle.archives.models import ArchiveTransfer, RegisterVolume
+    from hemicycle.core import blobs
+    from hemicycle.documents.models import FinalDocument
+    from hemicycle.documents.signing import verify_pdf
+    from hemicycle.legality.models import PrefectureMessage, Transmission
+    from hemicycle.opendata.scdl import export
+    from hemicycle.publication.models import Masking, PartnerNotification, Publication
+
+    adopted = list(past.items.filter(state="adopted", act__isnull=False).order_by("number"))
+    finals = list(FinalDocument.objects.filter(item__sitting=past).order_by("number"))
+    assert len(finals) == len(adopted) == 6
+    assert [f.number for f in finals] == [i.number for i in adopted]
+    maire = User.objects.get(username="maire")
+    for final in finals:
+        assert final.state == FinalDocument.State.SIGNED and final.decision_date == past.date
+        assert timezone.localdate(final.rendered_at) == past.date + datetime.timedelta(days=1)
+        assert list(final.signatures.values_list("signer", flat=True)) == [maire.pk]
+    reports = verify_pdf(blobs.get(finals[0].signed_sha256))
+    assert len(reports) == 1 and reports[0].ok
+
+    # The legality control: every act acknowledged; the first went through an anomaly and a resend.
+    for final in finals:
+        current = final.act.transmissions.order_by("-attempt").first()
+        assert current.state == Transmission.State.ACKNOWLEDGED, final.act.reference
+        assert current.id_acte.startswith(f"045-{authority.siren}-{past.date:%Y%m%d}-")
+        assert current.received_on is not None
+    attempts = Transmission.objects.filter(authority=authority).values_list("act", flat=True)
+    resent = [act for act, n in Counter(attempts).items() if n > 1]
+    assert len(resent) == 1
+    first, second = Transmission.objects.filter(act_id=resent[0]).order_by("attempt")
+    assert first.state == Transmission.State.ANOMALY and "ODT-VERIF-01" in first.anomaly_reason
+    assert first.messages.filter(kind="AnomalieActe").exists()
+    assert second.state == Transmission.State.ACKNOWLEDGED and second.messages.filter(kind="ARActe").exists()
+    assert second.classification_version.version_date > first.classification_version.version_date
+    request = PrefectureMessage.objects.get(transmission__authority=authority, kind="DemandePieceComplementaire")
+    assert request.answered_by is not None and request.answered_by.kind == "PieceComplementaire"
+    assert len(request.answered_by.files) == 3  # the covering letter and the two pieces asked for
+    assert request.transmission.state == Transmission.State.ACKNOWLEDGED
+
+    # Publication: the deliberations on the public portal, one with a name masked.
+    publications = Publication.objects.filter(act__in=[f.act for f in finals], withdrawn_at__isnull=True)
+    assert publications.count() == 6
+    masked = publications.get(masked=True)
+    assert Masking.objects.filter(act=masked.act, text="Mme Odile Carpentier").exists()
+    assert masked.pdf_sha256 != masked.source_sha256
+    client.logout()
+    for publication in (masked, publications.exclude(pk=masked.pk).first()):
+        page = client.get(reverse("publication:act", kwargs={"authority": authority.slug,
+                                                             "slug": publication.act.slug}))
+        assert page.status_code == 200
+        assert executory_id(publication.act) in page.content.decode()
+        pdf = client.get(reverse("publication:act_pdf", kwargs={"authority": authority.slug,
+                                                                "slug": publication.act.slug}))
+        assert pdf.status_code == 200 and b"".join(pdf).startswith(b"%PDF")
+    assert client.get(reverse("publication:home", kwargs={"authority": authority.slug})).status_code == 200
+
+    # The individual arrêté: signed outside a sitting, not published, notified to the partner.
+    arrete = Act.objects.get(authority=authority, nature="AI")
+    assert arrete.state == "adopted" and arrete.final.state == FinalDocument.State.SIGNED
+    assert not Publication.objects.filter(act=arrete).exists()
+    notification = PartnerNotification.objects.get(act=arrete)
+    assert notification.email == User.objects.get(username="partenaire").email
+
+    # The register of the year, co-signed; the SEDA package of the sitting.
+    volume = RegisterVolume.objects.get(authority=authority, year=past.date.year)
+    assert volume.state == RegisterVolume.State.SIGNED and not volume.missing
+    assert [s["role"] for s in volume.signatures] == ["president", "secretary"]
+    assert len(verify_pdf(blobs.get(volume.signed_sha256))) == 2
+    transfer = ArchiveTransfer.objects.get(authority=authority, sitting=past)
+    assert transfer.acts_count == 6 and blobs.exists(transfer.zip_sha256)
+
+    # The staff's pages show the chain.
+    client.force_login(User.objects.get(username="secretariat"))
+    for url in [reverse("documents:sitting_finals", kwargs={"slug": past.slug}),
+                reverse("documents:final_signatures", kwargs={"slug": finals[0].act.slug}),
+                reverse("legality:dashboard"), reverse("legality:act", kwargs={"slug": first.act.slug}),
+                reverse("legality:act", kwargs={"slug": request.transmission.act.slug}),
+                reverse("acts:detail", kwargs={"slug": masked.act.slug}),
+                reverse("archives:register", kwargs={"year": volume.year}), reverse("archives:transfers")]:
+        assert client.get(url).status_code == 200, url
+    client.logout()
+
+    # Open data: the SCDL file (validated by frictionless inside export) has the acknowledgements.
+    rows = list(csv.DictReader(io.StringIO(export(authority=authority).data.decode("utf-8"))))
+    acknowledged = [r for r in rows if r["PREF_ID"]]
+    assert len(acknowledged) == 6 and all(r["PREF_DATE"] for r in acknowledged)
+    assert acknowledged[0]["PREF_ID"] == "PREF045"
+
+
+def executory_id(act) -> str:
+    from hemicycle.legality.actions import executory_info
+
+    return executory_info(act)["id_acte"]
+
+
 @pytest.mark.django_db
 def test_demo_clock_only_goes_forward_and_restores_the_real_time():
     from hemicycle.demo.sittings import Calendar, DemoClock
@@ -205,3 +312,6 @@ def test_paris_preset_small(settings):
     assert Act.objects.filter(authority=authority, state="ready").count() == 5
     assert Annex.objects.filter(act__authority=authority).count() == 5
     assert User.objects.get(username="paris-secretariat").check_password("demo-hemicycle")
+    from hemicycle.documents.models import FinalDocument
+
+    assert not FinalDocument.objects.filter(authority=authority).exists()  # Paris: no after-vote chain

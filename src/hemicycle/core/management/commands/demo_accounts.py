@@ -49,4 +49,18 @@ class Command(BaseCommand):
         if upcoming:
             self.stdout.write(f"  prochaine séance, le {french_date(upcoming.date)} : "
                               f"{base}{reverse('sittings:detail', args=[upcoming.slug])}")
+        from hemicycle.documents.models import FinalDocument
+
+        if past and FinalDocument.objects.filter(item__sitting=past).exists():
+            # The demo's after-vote chain (demo/after_vote.py): where to see it.
+            self.stdout.write("")
+            self.stdout.write(f"Après le vote de la séance du {french_date(past.date)} :")
+            for label, path in [
+                ("actes définitifs, signatures", reverse("documents:sitting_finals", args=[past.slug])),
+                ("contrôle de légalité", reverse("legality:dashboard")),
+                ("registre des délibérations", reverse("archives:register", args=[past.date.year])),
+                ("portail public (sans compte)", reverse("publication:home", kwargs={"authority": "belval"})),
+                ("données ouvertes (SCDL)", reverse("opendata:scdl", kwargs={"authority": "belval"})),
+            ]:
+                self.stdout.write(f"  {label:<30}{base}{path}")
         self.stdout.write("")
