@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hemicycle.publication",
     "hemicycle.archives",
     "hemicycle.opendata",
+    "hemicycle.search",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,9 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("HEMICYCLE_FROM_EMAIL", "Hémicycle <noreply@hemicycle.localhost>")
 HEMICYCLE_BASE_URL = os.environ.get("HEMICYCLE_BASE_URL", "http://127.0.0.1:8000")
+# Push channel of the live screens (``hemicycle live_push``, server-sent events). Empty: the
+# pages poll. Set to the URL the browsers reach it at (the same origin behind a reverse proxy).
+HEMICYCLE_LIVE_PUSH_URL = os.environ.get("HEMICYCLE_LIVE_PUSH_URL", "").rstrip("/")
 
 # --- Background work ----------------------------------------------------------------------
 # Django's tasks framework. Embedded: the database backend, run by `hemicycle db_worker`.
@@ -215,7 +219,20 @@ WHITENOISE_USE_FINDERS = env_bool("HEMICYCLE_STATIC_FROM_APPS", True)
 # Periodic tasks enqueued by `hemicycle run_scheduler`: (dotted path of a django.tasks task, seconds).
 HEMICYCLE_PERIODIC_TASKS: list[tuple[str, int]] = [
     ("hemicycle.circuits.tasks.send_reminders", 3600),  # at most one reminder a day per late step
+    ("hemicycle.archives.tasks.fixity_check", 7 * 24 * 3600),  # weekly audit of stored files, journaled
+    ("hemicycle.legality.tasks.poll_transmissions", int(os.environ.get("HEMICYCLE_ACTES_POLL_SECONDS", "60"))),
 ]
+
+# Legality control (@CTES): the transmission operator's S²LOW-compatible API. Default: the
+# prefecture simulator shipped with Hémicycle (`hemicycle prefecture_simulator`, started by
+# `make demo`). Login defaults to the authority's SIREN. See legality/connectors.py.
+HEMICYCLE_ACTES_OPERATOR_URL = os.environ.get("HEMICYCLE_ACTES_OPERATOR_URL", "http://127.0.0.1:8010")
+HEMICYCLE_ACTES_OPERATOR_LOGIN = os.environ.get("HEMICYCLE_ACTES_OPERATOR_LOGIN", "")
+HEMICYCLE_ACTES_OPERATOR_PASSWORD = os.environ.get("HEMICYCLE_ACTES_OPERATOR_PASSWORD", "simulateur")
+HEMICYCLE_ACTES_OPERATOR_CERT = os.environ.get("HEMICYCLE_ACTES_OPERATOR_CERT", "")  # RGS client certificate (PEM)
+HEMICYCLE_ACTES_OPERATOR_KEY = os.environ.get("HEMICYCLE_ACTES_OPERATOR_KEY", "")
+HEMICYCLE_ACTES_OPERATOR_CA = os.environ.get("HEMICYCLE_ACTES_OPERATOR_CA", "")  # CA bundle path, or "false"
+HEMICYCLE_ACTES_OPERATOR_TIMEOUT = float(os.environ.get("HEMICYCLE_ACTES_OPERATOR_TIMEOUT", "30"))
 
 # RFC 3161 timestamping of convocation manifests. Empty URL: the embedded timestamping key in
 # $HEMICYCLE_DATA/tsa/ (created on first use). Production: an external service.

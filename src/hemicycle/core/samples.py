@@ -7,9 +7,16 @@ from importlib import import_module
 
 SAMPLE_MODULES = [
     "hemicycle.acts.samples",
+    "hemicycle.archives.samples",
     "hemicycle.circuits.samples",
+    "hemicycle.documents.samples_final",
+    "hemicycle.documents.samples_minutes_signing",
+    "hemicycle.documents.samples_signing",
+    "hemicycle.legality.samples",
+    "hemicycle.opendata.samples",
     "hemicycle.organisation.samples",
     "hemicycle.portal.samples",
+    "hemicycle.publication.samples",
     "hemicycle.sittings.samples_agenda",
     "hemicycle.sittings.samples_convocation",
     "hemicycle.sittings.samples_live",
