@@ -1,5 +1,6 @@
 """Benchmark runner (``make bench`` → scripts/bench.sh → ``python -m bench``): B0 here, B1 in
-``bench/pack.py``, B5 in ``bench/live.py`` (see docs/benchmarks.md).
+``bench/pack.py``, B2 in ``bench/after_vote.py``, B3 in ``bench/b3_signing.py``, B4 in ``bench/search.py``,
+B5 in ``bench/live.py`` (see docs/benchmarks.md).
 
 B0 — render the Paris preset's 800 acts to PDF:
   Hémicycle: ``render_act_pdf`` (Typst) in a pool of 2 worker processes, as production workers
@@ -126,6 +127,8 @@ def soffice_version(soffice: str) -> str:
 
 
 class LibreOffice:
+    convert_to = "pdf"  # B2 exports PDF/A-2b (bench/after_vote.py: PDFA_FILTER)
+
     def __init__(self, soffice: str, work: Path, lanes: int = 2, batch: int = 100):
         self.soffice, self.lanes, self.batch = soffice, lanes, batch
         self.profiles = [work / f"profile-{i}" for i in range(lanes)]
@@ -141,7 +144,7 @@ class LibreOffice:
 
     def _convert(self, profile: Path, files: list[Path], out_dir: Path) -> None:
         cmd = [self.soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--nologo", "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, files)]
+               "--nolockcheck", "--nologo", "--convert-to", self.convert_to, "--outdir", str(out_dir), *map(str, files)]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
         if proc.returncode != 0:
             raise RuntimeError(f"soffice a échoué ({proc.returncode}) : {proc.stderr[-500:]}")
@@ -295,6 +298,24 @@ def print_table(results: dict) -> None:
                      f"documents {b1['documents_seconds']:.2f} s + envoi {b1['sending_seconds']:.2f} s ; "
                      f"{b1['pack_pages']} pages, {b1['bookmarks']} signets (cible ≤ 30 s)",
                      b1["check"] + (" / " + b1["reference_check"] if "reference_check" in b1 else "")))
+    b2 = results.get("B2")
+    if b2:
+        rows.append(("B2 après la séance", f"{b2['acts']} actes", f"{b2['seconds']:.2f} s",
+                     _fmt(b2.get("reference_seconds"), "{:.2f} s"), _fmt(b2.get("ratio"), "{:.1f}×"),
+                     " + ".join(f"{k} {v:.1f}" for k, v in b2["steps"].items()) + " s (cible ≤ 20 s)",
+                     b2["check"] + (" / " + b2["reference_check"] if "reference_check" in b2 else "")))
+    b3 = results.get("B3")
+    if b3:
+        rows.append(("B3 signature PAdES", f"{b3['acts']} signatures", f"{b3['ms_per_act']:.1f} ms/acte",
+                     f"{b3['reference_ms_per_act']:.1f} ms/acte", _fmt(b3.get("ratio"), "{:.1f}×"),
+                     f"sans horodatage {b3['ms_per_act_without_timestamp']:.1f} ms, jeton {b3['timestamp_ms']:.1f} ms "
+                     f"(TSA intégrée ; cible ≤ 10 ms)", b3["check"]))
+    b4 = results.get("B4")
+    if b4:
+        rows.append(("B4 recherche plein texte", f"{b4['documents']} actes", f"p95 {b4['p95_ms']:.1f} ms",
+                     _fmt(b4.get("reference_p95_ms"), "p95 {:.0f} ms"), _fmt(b4.get("ratio_p50"), "{:.1f}×"),
+                     f"p50 {b4['p50_ms']:.1f} ms (réf. {_fmt(b4.get('reference_p50_ms'), '{:.0f}')} ms), {b4['engine']}, "
+                     f"chargement {b4['load_seconds']:.0f} s (cibles p95 ≤ 50 ms, p50 ≤ 10 ms)", b4["check"]))
     b5 = results.get("B5")
     if b5:
         rows.append(("B5 séance en direct sous charge", f"{b5['viewers']} spect. + {b5['members']} élus",
@@ -312,7 +333,7 @@ def print_table(results: dict) -> None:
                 print(f"  ! {key} : {problem}")
 
 
-SCENARIOS = ("B0", "B1", "B5")
+SCENARIOS = ("B0", "B1", "B2", "B3", "B4", "B5")
 
 
 def main(argv=None) -> int:
@@ -320,12 +341,13 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="40 actes, 100 spectateurs, 1 tour ; résultats dans bench/out/ seulement")
     parser.add_argument("--only", default=",".join(SCENARIOS), help="scénarios, par ex. B1,B5 (tous par défaut)")
-    parser.add_argument("--acts", type=int, help="nombre d'actes de B0 et B1 (800 par défaut, 40 avec --quick)")
+    parser.add_argument("--acts", type=int, help="nombre d'actes de B0, B1 et B2 (800 par défaut, 40 avec --quick)")
     parser.add_argument("--rounds", type=int, default=3, help="tours alternés Hémicycle/référence (3 par défaut)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=100, help="fichiers par appel soffice")
     parser.add_argument("--viewers", type=int, help="spectateurs de B5 (1 000 par défaut, 100 avec --quick)")
     parser.add_argument("--no-reference", action="store_true", help="sans LibreOffice")
+    parser.add_argument("--search-docs", type=int, help="actes indexés de B4 (1 000 000 par défaut, 20 000 avec --quick)")
     args = parser.parse_args(argv)
     count = args.acts or (40 if args.quick else 800)
     rounds = 1 if args.quick and args.rounds == 3 else args.rounds
@@ -339,6 +361,7 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=OUT))
     # B1 and B5 use the throwaway SQLite database of HEMICYCLE_DATA (scripts/bench.sh makes one),
     # run the background tasks inline and keep e-mails in memory.
+    search_database_url = os.environ.get("DATABASE_URL")  # B4 runs on PostgreSQL when given
     os.environ.pop("DATABASE_URL", None)
     os.environ["HEMICYCLE_TASKS"] = "immediate"
     os.environ["HEMICYCLE_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
@@ -359,6 +382,26 @@ def main(argv=None) -> int:
             if soffice:
                 results["B1"]["reference"] = (f"{soffice_version(soffice)}, ODT, {batch} fichiers par appel, "
                                               f"{args.workers} appels en parallèle, même assemblage pypdf et même envoi")
+        if "B2" in only:
+            from bench.after_vote import bench_b2, pdfa_office
+
+            office = pdfa_office(soffice, work / "b2-office", lanes=args.workers, batch=batch) if soffice else None
+            results["B2"] = bench_b2(acts=count, rounds=rounds, office=office, work=work)
+            if soffice:
+                results["B2"]["reference"] = (
+                    f"{soffice_version(soffice)}, ODT → PDF/A-2b, {batch} fichiers par appel, {args.workers} appels en "
+                    "parallèle ; pyHanko naïf (un signataire par document) ; mêmes étapes @CTES, publication, SCDL, SEDA")
+        if "B3" in only:
+            from bench.b3_signing import bench_b3
+
+            results["B3"] = bench_b3(acts=min(count, 200), reference_acts=10 if args.quick else 30,
+                                     rounds=rounds, work=work)
+        if "B4" in only:
+            from bench.search import bench_b4
+
+            results["B4"] = bench_b4(args.search_docs or (20_000 if args.quick else 1_000_000),
+                                     rounds=1 if args.quick else 2, work=work / "b4",
+                                     database_url=search_database_url)
         if "B5" in only:
             from bench.live import bench_b5
 
@@ -366,7 +409,7 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    target = OUT / "results-quick.json" if (args.quick or args.acts or args.viewers) else RESULTS
+    target = OUT / "results-quick.json" if (args.quick or args.acts or args.viewers or args.search_docs) else RESULTS
     stored = json.loads(target.read_text()) if target.exists() else {}
     stored.update(results)
     target.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")

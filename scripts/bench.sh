@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: every benchmark scenario, Hémicycle and its reference method side by side.
 #   scripts/bench.sh [--quick] [other options of `python -m bench`, see --help]
-# Needs LibreOffice (the reference method of B0 and B1): Debian's libreoffice-writer-nogui is
+# Needs LibreOffice (the reference method of B0, B1 and B2): Debian's libreoffice-writer-nogui is
 # installed when `soffice` is missing; and gunicorn (B5, in the project's test extras).
 # Writes bench/results.json and prints a table. See docs/benchmarks.md.
 set -euo pipefail
@@ -14,6 +14,13 @@ if ! command -v soffice >/dev/null 2>&1; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-writer-nogui >/dev/null
+fi
+if ! command -v pdfsig >/dev/null 2>&1; then  # B2 checks a sample of signatures with poppler's pdfsig
+  echo "Installation de pdfsig (paquet Debian poppler-utils)…"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils >/dev/null
 fi
 soffice --version
 "$BIN/python" -c "import gunicorn" 2>/dev/null || "$BIN/pip" install --quiet -e ".[test]"
