@@ -109,13 +109,17 @@ def sign_queue(request):
                 "La signature de %(n)d actes est lancée : la liste se met à jour à mesure.",
                 len(mine)) % {"n": len(mine)})
         return redirect("documents:sign_queue")
-    signing_now, batch_running = 0, False
+    signing_now, batch_running, batch_signed, batch_total = 0, False, 0, 0
     batch = request.session.get(BATCH_KEY)
     if batch:
         outcome = _batch_outcome(user, batch)
         if outcome is None:
             batch_running = True
             signing_now = signing.awaiting_signature(user).filter(pk__in=batch["ids"]).count()
+            # progress: the batch's documents this user has signed ("n sur N signés")
+            batch_total = len(batch["ids"])
+            batch_signed = (FinalDocument.objects.filter(pk__in=batch["ids"], signatures__signer=user)
+                            .distinct().count())
         elif request.headers.get("HX-Request"):  # finished: a full reload shows the outcome
             response = HttpResponse("")
             response["HX-Refresh"] = "true"
@@ -132,6 +136,7 @@ def sign_queue(request):
         "capacity": keys.default_capacity(user),
         "signer_name": keys.signer_name(user),
         "signing_now": signing_now, "batch_running": batch_running,
+        "batch_signed": batch_signed, "batch_total": batch_total,
     })
 
 

@@ -787,11 +787,84 @@ def document_capacity(user, document) -> str:
     return keys.default_capacity(user)
 
 
-def sign_final(user, document, *, notify_secretariat: bool = True):
-    """``user`` (a signatory with a capacity) signs the final document of an act. The document
-    must be rendered and not yet fully signed; a signatory signs a document once. Writes the
-    Signature, the signed PDF (blob), the document's state, the journal ("signature.applied")
-    and notifies the secretariat. Returns the Signature."""
+@dataclass
+class _Prepared:
+    """A signature checked and placed, not yet applied (:func:`_prepare`)."""
+
+    document: object  # FinalDocument
+    capacity: str
+    position: int
+    field_name: str
+    page: int
+    box: tuple
+    reason: str
+    source_sha256: str
+
+
+@dataclass
+class _Applied:
+    """A signed PDF and what the Signature row records of its signer."""
+
+    pdf: bytes
+    signed_at: datetime.datetime
+    timestamped: bool
+    signer_name: str
+    subject: str
+    certificate_sha256: str
+
+    @classmethod
+    def of(cls, signed: SignedPdf) -> "_Applied":
+        return cls(pdf=signed.pdf, signed_at=signed.signed_at, timestamped=signed.timestamped,
+                   signer_name=signed.kit.name, subject=signed.kit.subject,
+                   certificate_sha256=signed.kit.certificate_sha256)
+
+
+def _check_signer(user, document) -> str:
+    """Rights and capacity of ``user`` on ``document``; returns the capacity."""
+    if not can_sign(user, document):
+        raise PermissionDenied(_("Seuls les signataires de la collectivité peuvent signer les actes."))
+    capacity = document_capacity(user, document)
+    if not capacity:
+        raise ValidationError(_("Votre qualité (fonction) n'est pas renseignée : elle doit figurer dans la "
+                                "signature. Demandez à l'administrateur de la compléter."))
+    return capacity
+
+
+def _prepare(user, document, capacity: str) -> _Prepared:
+    """The checks on a (locked, fresh) document and where the signature goes."""
+    from .models import FinalDocument
+
+    if document.state not in (FinalDocument.State.RENDERED, FinalDocument.State.PARTIALLY_SIGNED):
+        if document.state == FinalDocument.State.SIGNED:
+            raise ValidationError(_("Cet acte est déjà signé : il ne peut plus être modifié."))
+        raise ValidationError(_("Le document définitif de cet acte n'est pas prêt à être signé."))
+    if document.signatures.filter(signer=user).exists():
+        raise ValidationError(_("Vous avez déjà signé cet acte."))
+    source_sha256 = document.current_sha256
+    if not source_sha256:
+        raise ValidationError(_("Le document définitif de cet acte n'a pas encore été généré."))
+    position = document.signatures.count() + 1
+    field_name, page, box = _zone(document, position)
+    if document.signatures.filter(field_name=field_name).exists():  # a zone is signed once
+        field_name = f"Signature{position}"
+    return _Prepared(document=document, capacity=capacity, position=position, field_name=field_name, page=page,
+                     box=tuple(box), reason=_("Signature de l'acte %(ref)s") % {"ref": document.act.reference},
+                     source_sha256=source_sha256)
+
+
+def _sign_prepared(user, prepared: _Prepared) -> _Applied:
+    """The cryptographic part, in this process."""
+    from hemicycle.core import blobs
+
+    return _Applied.of(sign_pdf_detailed(blobs.get(prepared.source_sha256), user, capacity=prepared.capacity,
+                                         field_name=prepared.field_name, page=prepared.page, box=prepared.box,
+                                         reason=prepared.reason))
+
+
+def _record(user, prepared: _Prepared, signed: _Applied, *, notify_secretariat: bool):
+    """Store the signed PDF and write the Signature, the document's state, the journal and the
+    notification; inside the transaction holding the document's lock (:func:`sign_final`,
+    :func:`_record_checked`)."""
     from hemicycle.core import blobs
     from hemicycle.journal.services import record
     from hemicycle.notifications.models import Notification
@@ -799,56 +872,66 @@ def sign_final(user, document, *, notify_secretariat: bool = True):
 
     from .models import FinalDocument, Signature
 
-    if not can_sign(user, document):
-        raise PermissionDenied(_("Seuls les signataires de la collectivité peuvent signer les actes."))
-    capacity = document_capacity(user, document)
-    if not capacity:
-        raise ValidationError(_("Votre qualité (fonction) n'est pas renseignée : elle doit figurer dans la "
-                                "signature. Demandez à l'administrateur de la compléter."))
-    with transaction.atomic():
-        document = FinalDocument.objects.select_for_update().select_related("act", "authority").get(pk=document.pk)
-        if document.state not in (FinalDocument.State.RENDERED, FinalDocument.State.PARTIALLY_SIGNED):
-            if document.state == FinalDocument.State.SIGNED:
-                raise ValidationError(_("Cet acte est déjà signé : il ne peut plus être modifié."))
-            raise ValidationError(_("Le document définitif de cet acte n'est pas prêt à être signé."))
-        if document.signatures.filter(signer=user).exists():
-            raise ValidationError(_("Vous avez déjà signé cet acte."))
-        source_sha256 = document.current_sha256
-        if not source_sha256:
-            raise ValidationError(_("Le document définitif de cet acte n'a pas encore été généré."))
-        position = document.signatures.count() + 1
-        field_name, page, box = _zone(document, position)
-        if document.signatures.filter(field_name=field_name).exists():  # a zone is signed once
-            field_name = f"Signature{position}"
-        signed = sign_pdf_detailed(blobs.get(source_sha256), user, capacity=capacity, field_name=field_name,
-                                   page=page, box=box,
-                                   reason=_("Signature de l'acte %(ref)s") % {"ref": document.act.reference})
-        output_sha256 = blobs.put(signed.pdf)
-        signature = Signature.objects.create(
-            document=document, position=position, signer=user, signer_name=signed.kit.name, capacity=capacity,
-            field_name=field_name, signed_at=signed.signed_at, timestamped=signed.timestamped,
-            certificate_subject=signed.kit.subject[:500], certificate_sha256=signed.kit.certificate_sha256,
-            input_sha256=source_sha256, output_sha256=output_sha256)
-        complete = position >= required_signatures(document)
-        document.signed_sha256 = output_sha256
-        document.state = FinalDocument.State.SIGNED if complete else FinalDocument.State.PARTIALLY_SIGNED
-        if complete:
-            document.signed_at = signed.signed_at
-        document.save(update_fields=["signed_sha256", "state", "signed_at"])
-        record("signature.applied", actor=user, obj=document.act,
-               data={"document": document.pk, "position": position, "signer": signed.kit.name,
-                     "capacity": capacity, "field": signature.field_name, "timestamped": signed.timestamped,
-                     "signed_at": signed.signed_at.isoformat(), "certificate_sha256": signature.certificate_sha256,
-                     "input_sha256": source_sha256, "output_sha256": output_sha256, "complete": complete})
-        if notify_secretariat:
-            from django.urls import reverse
+    document, position, capacity, source_sha256 = (prepared.document, prepared.position, prepared.capacity,
+                                                   prepared.source_sha256)
+    output_sha256 = blobs.put(signed.pdf)
+    signature = Signature.objects.create(
+        document=document, position=position, signer=user, signer_name=signed.signer_name, capacity=capacity,
+        field_name=prepared.field_name, signed_at=signed.signed_at, timestamped=signed.timestamped,
+        certificate_subject=signed.subject[:500], certificate_sha256=signed.certificate_sha256,
+        input_sha256=source_sha256, output_sha256=output_sha256)
+    complete = position >= required_signatures(document)
+    document.signed_sha256 = output_sha256
+    document.state = FinalDocument.State.SIGNED if complete else FinalDocument.State.PARTIALLY_SIGNED
+    if complete:
+        document.signed_at = signed.signed_at
+    document.save(update_fields=["signed_sha256", "state", "signed_at"])
+    record("signature.applied", actor=user, obj=document.act,
+           data={"document": document.pk, "position": position, "signer": signed.signer_name,
+                 "capacity": capacity, "field": signature.field_name, "timestamped": signed.timestamped,
+                 "signed_at": signed.signed_at.isoformat(), "certificate_sha256": signature.certificate_sha256,
+                 "input_sha256": source_sha256, "output_sha256": output_sha256, "complete": complete})
+    if notify_secretariat:
+        from django.urls import reverse
 
-            message = (_("%(who)s a signé l'acte %(ref)s.") if complete
-                       else _("%(who)s a signé l'acte %(ref)s (signature %(n)d, en attente de co-signature).")) % {
-                "who": signed.kit.name, "ref": document.act.reference, "n": position}
-            notify(_secretariat(document.authority), Notification.Kind.SIGNATURE, message, act=document.act,
-                   url=reverse("documents:final_signatures", kwargs={"slug": document.act.slug}), exclude=user)
+        message = (_("%(who)s a signé l'acte %(ref)s.") if complete
+                   else _("%(who)s a signé l'acte %(ref)s (signature %(n)d, en attente de co-signature).")) % {
+            "who": signed.signer_name, "ref": document.act.reference, "n": position}
+        notify(_secretariat(document.authority), Notification.Kind.SIGNATURE, message, act=document.act,
+               url=reverse("documents:final_signatures", kwargs={"slug": document.act.slug}), exclude=user)
     return signature
+
+
+def _locked(document):
+    from .models import FinalDocument
+
+    return FinalDocument.objects.select_for_update().select_related("act", "authority").get(pk=document.pk)
+
+
+def sign_final(user, document, *, notify_secretariat: bool = True):
+    """``user`` (a signatory with a capacity) signs the final document of an act. The document
+    must be rendered and not yet fully signed; a signatory signs a document once. Writes the
+    Signature, the signed PDF (blob), the document's state, the journal ("signature.applied")
+    and notifies the secretariat. Returns the Signature."""
+    capacity = _check_signer(user, document)
+    with transaction.atomic():
+        prepared = _prepare(user, _locked(document), capacity)
+        signed = _sign_prepared(user, prepared)
+        return _record(user, prepared, signed, notify_secretariat=notify_secretariat)
+
+
+def _record_checked(user, prepared: _Prepared, signed: _Applied):
+    """Record a signature made outside the document's lock (in a worker process): the document
+    is locked and checked again; if it changed meanwhile (another signature, a new rendering)
+    the signature is made again here, on the current document (:func:`sign_final`). Returns
+    the Signature."""
+    capacity = _check_signer(user, prepared.document)
+    with transaction.atomic():
+        fresh = _prepare(user, _locked(prepared.document), capacity)
+        if (fresh.source_sha256, fresh.position, fresh.field_name, fresh.capacity) != (
+                prepared.source_sha256, prepared.position, prepared.field_name, prepared.capacity):
+            signed = _sign_prepared(user, fresh)
+        return _record(user, fresh, signed, notify_secretariat=False)
 
 
 @dataclass
@@ -857,27 +940,100 @@ class BatchResult:
     failed: dict = field(default_factory=dict)  # document id -> French message
 
 
-def sign_finals(user, document_ids) -> BatchResult:
-    """Sign many documents in a row (the parapheur's "Signer tout"); one summary notification
-    to the secretariat instead of one per act. A document that cannot be signed is skipped
-    with its reason; the others are signed."""
+WORKER_SETTINGS = ("HEMICYCLE_TSA_URL", "HEMICYCLE_TSA_CERT", "HEMICYCLE_TSA_USER", "HEMICYCLE_TSA_PASSWORD",
+                   "HEMICYCLE_TSA_TIMEOUT", "HEMICYCLE_SIGNING_TRUST")
+PARALLEL_SIGNING_FROM = 8  # fewer documents are signed in this process (starting workers costs more)
+
+
+def _batch_error(result: BatchResult, document, exc: Exception) -> None:
+    if isinstance(exc, (PermissionDenied, ValidationError)):
+        result.failed[document.pk] = " ".join(getattr(exc, "messages", None) or [str(exc)])
+    else:  # a failing document must not stop the batch
+        logger.error("Signature impossible du document %s : %r", document.pk, exc, exc_info=exc)
+        result.failed[document.pk] = _("Erreur technique (%(kind)s).") % {"kind": type(exc).__name__}
+
+
+def _worker_jobs(user, prepared: list[_Prepared]) -> list[dict]:
+    """What a worker process needs to sign each prepared document (signing_workers.py)."""
+    from hemicycle.core import blobs
+
+    # the settings the signature reads, as this process sees them (tests and settings may differ
+    # from the environment the workers started with)
+    passed = {name: keys._setting(name) for name in WORKER_SETTINGS}
+    jobs, paths = [], {}
+    for item in prepared:
+        if item.capacity not in paths:  # issued here if needed, checked once (~40 ms); workers only read it
+            paths[item.capacity] = keys.ensure_user_p12(user, item.capacity)
+        path = paths[item.capacity]
+        jobs.append({"pdf": blobs.get(item.source_sha256), "p12_path": str(path),
+                     "password": keys._p12_password(user), "name": keys.signer_name(user),
+                     "capacity": " ".join(item.capacity.split()), "data_dir": str(settings.DATA_DIR),
+                     "field_name": item.field_name, "page": item.page, "box": list(item.box),
+                     "reason": item.reason, "settings": passed})
+    return jobs
+
+
+def _signed_in_workers(user, prepared: list[_Prepared], processes: int):
+    """(prepared, _Applied or exception) for each, signed in the rendering pool's workers."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from . import final, signing_workers
+
+    pool = final._render_pool(min(processes, len(prepared)))
+    futures = [pool.submit(signing_workers.sign, job) for job in _worker_jobs(user, prepared)]
+    for item, future in zip(prepared, futures, strict=True):
+        try:
+            yield item, _Applied(**future.result())
+        except BrokenProcessPool as exc:  # a worker died: start afresh next time
+            final._drop_pool()
+            yield item, exc
+        except Exception as exc:  # noqa: BLE001 - reported per document
+            yield item, exc
+
+
+def sign_finals(user, document_ids, *, processes: int | None = None) -> BatchResult:
+    """Sign many documents (the parapheur's "Signer tout"); one summary notification to the
+    secretariat instead of one per act. A document that cannot be signed is skipped with its
+    reason; the others are signed. From ``PARALLEL_SIGNING_FROM`` documents (embedded keys),
+    the signatures themselves are computed in ``HEMICYCLE_RENDER_PROCESSES`` worker processes
+    (the rendering pool, signing_workers.py) while every check and every write (Signature,
+    blob, state, journal) stays here, through the same functions as :func:`sign_final`; each
+    document is recorded as soon as its signature is back, so the parapheur's progress moves."""
     from hemicycle.notifications.models import Notification
     from hemicycle.notifications.services import notify
+    from hemicycle.sittings.convocation_documents import render_processes
 
     from .models import FinalDocument
 
     result = BatchResult()
-    documents = FinalDocument.objects.filter(pk__in=list(document_ids), authority_id=user.authority_id)
-    for document in documents.select_related("act").order_by("number", "pk"):
-        try:
-            sign_final(user, document, notify_secretariat=False)
-        except (PermissionDenied, ValidationError) as exc:
-            result.failed[document.pk] = " ".join(getattr(exc, "messages", None) or [str(exc)])
-        except Exception as exc:  # noqa: BLE001 - a failing document must not stop the batch
-            logger.exception("Signature impossible du document %s", document.pk)
-            result.failed[document.pk] = _("Erreur technique (%(kind)s).") % {"kind": type(exc).__name__}
-        else:
-            result.signed.append(document.pk)
+    documents = list(FinalDocument.objects.filter(pk__in=list(document_ids), authority_id=user.authority_id)
+                     .select_related("act", "authority").order_by("number", "pk"))
+    processes = render_processes() if processes is None else processes
+    parallel = (processes > 1 and len(documents) >= PARALLEL_SIGNING_FROM and keys.backend() == keys.EMBEDDED)
+    if not parallel:
+        for document in documents:
+            try:
+                sign_final(user, document, notify_secretariat=False)
+            except Exception as exc:  # noqa: BLE001 - reported per document
+                _batch_error(result, document, exc)
+            else:
+                result.signed.append(document.pk)
+    else:
+        prepared = []
+        for document in documents:  # checked now (no lock held while workers sign), again when recording
+            try:
+                prepared.append(_prepare(user, document, _check_signer(user, document)))
+            except Exception as exc:  # noqa: BLE001
+                _batch_error(result, document, exc)
+        for item, signed in _signed_in_workers(user, prepared, processes):
+            try:
+                if isinstance(signed, Exception):
+                    raise signed
+                _record_checked(user, item, signed)
+            except Exception as exc:  # noqa: BLE001
+                _batch_error(result, item.document, exc)
+            else:
+                result.signed.append(item.document.pk)
     if result.signed and user.authority is not None:
         message = _("%(who)s a signé %(n)d acte(s).") % {"who": keys.signer_name(user), "n": len(result.signed)}
         if result.failed:

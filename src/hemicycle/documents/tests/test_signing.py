@@ -637,3 +637,62 @@ def test_embedded_tsa_tokens_are_valid_rfc3161_tokens(tmp_path):
                                str(tmp_path / "token.der"), "-token_in", "-CAfile", str(tmp_path / "tsa.pem")],
                               capture_output=True, text=True)
         assert "Verification: OK" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_batch_signed_in_worker_processes_is_valid_and_journaled(world, mayor, tmp_path, monkeypatch, request):
+    """"Signer la sélection" on many acts: the signatures are computed in worker processes
+    (signing_workers.py), every write stays in the batch's process (Signature, blob, state,
+    journal), and poppler validates each signed PDF."""
+    documents = []
+    for n in range(5):  # two adopted acts a sitting
+        documents += rendered_finals(world, slug=f"seance-lot-{n}", days_ago=4 + 7 * n)
+    assert len(documents) >= 10
+    from hemicycle.documents import final
+
+    request.addfinalizer(final._drop_pool)
+    pooled = []
+    real_jobs = signing._worker_jobs
+    monkeypatch.setattr(signing, "_worker_jobs", lambda user, prepared: pooled.extend(prepared) or
+                        real_jobs(user, prepared))
+    in_process = []
+    real_sign = signing._sign_prepared
+    monkeypatch.setattr(signing, "_sign_prepared", lambda *a: in_process.append(a) or real_sign(*a))
+    monkeypatch.setenv("HEMICYCLE_RENDER_PROCESSES", "2")
+
+    result = signing.sign_finals_task.enqueue(mayor.pk, [d.pk for d in documents]).return_value
+
+    assert sorted(result["signed"]) == sorted(d.pk for d in documents) and result["failed"] == {}
+    assert len(pooled) == len(documents) and in_process == []  # every signature made by a worker
+    entries = {e.data["document"]: e for e in JournalEntry.objects.filter(action="signature.applied")}
+    for document in documents:
+        document.refresh_from_db()
+        assert document.state == FinalDocument.State.SIGNED
+        signature = Signature.objects.get(document=document)
+        assert signature.signer == mayor and signature.timestamped and signature.input_sha256 == document.pdf_sha256
+        assert entries[document.pk].data["output_sha256"] == document.signed_sha256 == signature.output_sha256
+        pdf = blobs.get(document.signed_sha256)
+        [block] = signature_blocks(pdfsig(pdf, tmp_path))
+        assert "Signature is Valid." in block and keys.signer_name(mayor) in block
+        [report] = signing.verify_pdf(pdf)
+        assert report.ok and report.trusted_at_signing_time
+        assert abs((report.signing_time - signature.signed_at).total_seconds()) < 1
+    assert Notification.objects.filter(user=world.users[Role.SECRETARIAT],
+                                       message__contains=f"{len(documents)} acte(s)").exists()
+
+
+def test_a_batch_below_the_threshold_stays_in_process(world, finals, mayor, monkeypatch):
+    monkeypatch.setattr(signing, "_signed_in_workers", lambda *a: pytest.fail("pool used"))
+    result = signing.sign_finals(mayor, [d.pk for d in finals], processes=4)
+    assert sorted(result.signed) == sorted(d.pk for d in finals)
+
+
+def test_parapheur_shows_the_running_batch_progress(client, world, finals, mayor):
+    from hemicycle.documents.signature_views import BATCH_KEY
+
+    signing.sign_final(mayor, finals[0])
+    client.force_login(mayor)
+    session = client.session
+    session[BATCH_KEY] = {"task": "inconnue", "ids": [d.pk for d in finals]}  # a batch still running
+    session.save()
+    page = client.get(reverse("documents:sign_queue")).content.decode()
+    assert f"1 sur {len(finals)} signés" in page and 'hx-trigger="every 2s"' in page
