@@ -31,8 +31,6 @@ import datetime
 import hashlib
 import hmac
 import os
-import shutil
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +39,8 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from hemicycle.core.keyfolders import ensure_key_folder
 
 CA_KEY_FILE = "ca-key.pem"
 CA_CERT_FILE = "ca-cert.pem"
@@ -167,24 +167,7 @@ def _create_ca_files(target: Path) -> None:
 
 def ensure_embedded_ca() -> Path:
     """The folder of the embedded CA, created once (atomically: concurrent workers agree)."""
-    folder = ca_dir()
-    if (folder / CA_CERT_FILE).exists() and (folder / CA_KEY_FILE).exists():
-        return folder
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(folder.parent, 0o700)
-    staging = Path(tempfile.mkdtemp(prefix=".ca-", dir=folder.parent))  # mode 0700
-    try:
-        _create_ca_files(staging)
-        try:
-            os.rename(staging, folder)  # atomic; fails if another process got there first
-        except OSError:
-            if not (folder / CA_CERT_FILE).exists():
-                raise
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    os.chmod(folder, 0o700)
-    return folder
+    return ensure_key_folder(ca_dir(), _create_ca_files, (CA_CERT_FILE, CA_KEY_FILE), private_parent=True)
 
 
 @dataclass

@@ -36,6 +36,7 @@ Every request has a timeout. Answers are ISO-8859-1 text (S²LOW is a PHP applic
 from __future__ import annotations
 
 import io
+from abc import ABC, abstractmethod
 import json
 import tarfile
 from dataclasses import dataclass, field
@@ -170,35 +171,43 @@ class PrefectureDocument:
     related_transaction_id: str = ""
 
 
-class Connector:
+class Connector(ABC):
     """Interface of a transmission operator; see the module docstring."""
 
     name = "connector"
 
+    @abstractmethod
     def post(self, transmission, acte: ActeSubmission) -> str:
-        raise NotImplementedError
+        """Implemented by each operator connector."""
 
+    @abstractmethod
     def find(self, acte: ActeSubmission, *, since: date, exclude=()) -> str | None:
-        raise NotImplementedError
+        """Implemented by each operator connector."""
 
+    @abstractmethod
     def status(self, operator_id: str) -> OperatorStatus:
-        raise NotImplementedError
+        """Implemented by each operator connector."""
 
+    @abstractmethod
     def prefecture_documents(self) -> list[PrefectureDocument]:
-        raise NotImplementedError
+        """Implemented by each operator connector."""
 
+    @abstractmethod
     def fetch_document(self, document_id: str) -> bytes:
-        raise NotImplementedError
+        """Implemented by each operator connector."""
 
+    @abstractmethod
     def mark_read(self, document_id: str) -> None:
-        raise NotImplementedError
+        """Implemented by each operator connector."""
 
+    @abstractmethod
     def send_answer(self, document_id: str, *, response: bool, letter: tuple[str, bytes],
                     attachments=(), act_type: str = "", attachment_types=()) -> str:
-        raise NotImplementedError
+        """Implemented by each operator connector."""
 
+    @abstractmethod
     def cancel(self, operator_id: str) -> str:
-        raise NotImplementedError
+        """Implemented by each operator connector."""
 
 
 def _text(response: requests.Response) -> str:

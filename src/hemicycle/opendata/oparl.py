@@ -35,6 +35,7 @@ kept by opendata/stamps.py, else from the object's own dates.
 """
 
 import datetime
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -210,12 +211,13 @@ class Context:
         return api_url("oparl_body", authority=self.slug)
 
 
-class Source:
+class Source(ABC):
     kind = ""  # the OParl list it belongs to
     prefix = ""  # key prefix ("assembly-12"); empty: the key is the pk
 
+    @abstractmethod
     def queryset(self, authority):
-        raise NotImplementedError
+        """The objects of this list for ``authority``."""
 
     def key(self, obj) -> str:
         return f"{self.prefix}-{obj.pk}" if self.prefix else str(obj.pk)
@@ -231,8 +233,9 @@ class Source:
             return None
         return int(raw) if raw.isdigit() else None
 
+    @abstractmethod
     def serialize(self, objs: list, ctx: Context) -> list[dict]:
-        raise NotImplementedError
+        """The OParl objects of ``objs``."""
 
     def common(self, obj, ctx: Context, type_name: str) -> dict:
         return {"id": ctx.url(self.kind, self.key(obj)), "type": typ(type_name), "body": ctx.body()}

@@ -24,7 +24,10 @@ first. The total is always exact.
 """
 
 import datetime
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .text import FILTER_PREFIX as P
 
@@ -203,7 +206,7 @@ def pg_tsquery(q: Query, *, weights: str = "", public_branch: str = "") -> tuple
     return " & ".join(parts), text, exact
 
 
-class Engine:
+class Engine(ABC):
     vendor = ""
 
     def __init__(self, connection):
@@ -254,9 +257,9 @@ class Engine:
                          params + [q.limit, q.offset])
         return total, [(r[0], 0.0) for r in rows]
 
+    @abstractmethod
     def run(self, q: Query) -> tuple[int, list[tuple[int, float]]]:
         """(total, [(act id, rank), …]) for the page; rank: higher is better."""
-        raise NotImplementedError
 
     def page(self, q: Query, total: int, ranked, recent) -> list[tuple[int, float]]:
         """Positions [offset, offset+limit) of: ranked(window) then the older matches by recency."""
@@ -368,7 +371,7 @@ def engine_for(connection) -> Engine:
         return SqliteEngine(connection)
     if connection.vendor == "postgresql":
         return PostgresEngine(connection)
-    raise NotImplementedError(f"Recherche plein texte non disponible pour {connection.vendor}")
+    raise ImproperlyConfigured(f"Recherche plein texte non disponible pour {connection.vendor}")
 
 
 # --- Schema -------------------------------------------------------------------------------------

@@ -24,13 +24,13 @@ import concurrent.futures
 import datetime
 import hashlib
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from asn1crypto import cms, keys, pem, tsp, x509
 from django.conf import settings
+
+from hemicycle.core.keyfolders import ensure_key_folder
 
 KEY_FILE = "tsa-key.pem"
 CERT_FILE = "tsa-cert.pem"
@@ -94,23 +94,7 @@ def _create_tsa_files(target: Path) -> None:
 
 def ensure_embedded_tsa() -> Path:
     """The folder of the embedded TSA, created once (atomically: concurrent workers agree)."""
-    folder = tsa_dir()
-    if (folder / CERT_FILE).exists() and (folder / KEY_FILE).exists():
-        return folder
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".tsa-", dir=folder.parent))  # mode 0700
-    try:
-        _create_tsa_files(staging)
-        try:
-            os.rename(staging, folder)  # atomic; fails if another process got there first
-        except OSError:
-            if not (folder / CERT_FILE).exists():
-                raise
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    os.chmod(folder, 0o700)
-    return folder
+    return ensure_key_folder(tsa_dir(), _create_tsa_files, (CERT_FILE, KEY_FILE))
 
 
 def _load_pem(path: Path) -> bytes:

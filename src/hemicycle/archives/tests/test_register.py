@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import shutil
 import subprocess
 
 import pypdf
@@ -153,7 +152,6 @@ def test_only_secretariat_and_administrator_produce_the_register(world, archived
     assert volume.pk
 
 
-@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils (pdfsig) is not installed")
 def test_register_is_cosigned_by_president_and_secretary(world, archived, tmp_path):
     decided, _ = archived
     volume, _ = reg.generate_register(world.users[Role.SECRETARIAT], world.authority, decided.sitting.date.year)

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 
 from hemicycle.core.roles import Role
 from hemicycle.core.testing import make_user
@@ -18,8 +18,6 @@ def test_simultaneous_electronic_votes():
     from hemicycle.core.testing import build_world
     from hemicycle.sittings.samples_live import live_world
 
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
-        pytest.skip("in-memory SQLite is not shared between threads")
     world = build_world()
     clerk = world.users[Role.SECRETARIAT]
     sw = live_world(world, members=12)
